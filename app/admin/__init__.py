@@ -1,0 +1,1 @@
+"""Administration: units, users, imports and the audit log (admin role only)."""

@@ -1,0 +1,75 @@
+"""Authentication use cases: load, authenticate, set and change passwords."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import audit
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models.directory import User
+from app.models.types import utcnow
+from app.text import clean
+
+MIN_PASSWORD_LENGTH = 8
+# Checked against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def load_user(token: str) -> User | None:
+    """Flask-Login's loader: the active user whose session token this is, with roles and unit."""
+    return db.session.scalar(
+        select(User)
+        .where(User.session_token == token, User.is_active.is_(True))
+        .options(selectinload(User.role_links), joinedload(User.unit))
+    )
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    """Why a new password is not acceptable, as messages; empty when it is."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(_("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    if username and password.strip().lower() == username.strip().lower():
+        problems.append(_("The password must not be the same as the username."))
+    return problems
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user if the username and password match an active account; audited either way."""
+    name = clean(username).lower()
+    user = db.session.scalar(select(User).where(User.username == name))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is not None and user.password_hash and valid and user.is_active:
+        user.last_login_at = utcnow()
+        audit.record(user, "auth.login", user, label=user.username)
+        db.session.commit()
+        return user
+    reason = "inactive" if user is not None and valid else "bad_credentials"
+    audit.record(user, "auth.login_failed", user, label=name, username=name, reason=reason)
+    db.session.commit()
+    return None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change one's own password; other sessions and remember cookies stop working."""
+    errors: dict[str, list[str]] = {}
+    if not check_password_hash(user.password_hash, current):
+        errors["current_password"] = [_("The current password is incorrect.")]
+    problems = password_problems(new, user.username)
+    if not problems and current == new:
+        problems.append(_("The new password must be different from the current one."))
+    if problems:
+        errors["new_password"] = problems
+    if errors:
+        raise ValidationFailed(errors)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.new_session_token()
+    audit.record(user, "auth.password_changed", user, label=user.username)
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""Campaigns: the plan's content areas, criteria, titles and commendation forms."""

@@ -1,0 +1,77 @@
+"""Configuration: defaults here, then instance/config.py, then the environment."""
+
+import os
+from datetime import timedelta
+
+# Variables read from the environment as they are (strings), then converted where needed.
+ENV_STRINGS = (
+    "SECRET_KEY",
+    "SMTP_HOST",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "SMTP_FROM",
+    "RATELIMIT_STORAGE_URI",
+    "BABEL_DEFAULT_LOCALE",
+)
+ENV_INTS = ("SMTP_PORT", "IMPORT_MAX_BYTES")
+ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS")
+
+
+class Defaults:
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None  # set by create_app to the SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_FAILURE_LIMIT = "5 per minute"
+
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PAGE_SIZE = 25
+
+    SMTP_HOST = None
+    SMTP_PORT = 25
+    SMTP_USER = None
+    SMTP_PASSWORD = None
+    SMTP_FROM = "thidua@vpubnd.daklak.gov.vn"
+    SMTP_STARTTLS = False
+
+
+def database_url(url: str) -> str:
+    """Point a plain postgres URL at psycopg 3, the driver this app installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(config: dict) -> None:
+    """Copy the known variables from the environment into the config, converted."""
+    env = os.environ
+    for name in ENV_STRINGS:
+        if env.get(name):
+            config[name] = env[name]
+    for name in ENV_INTS:
+        if env.get(name):
+            config[name] = int(env[name])
+    for name in ENV_BOOLS:
+        if env.get(name):
+            config[name] = env[name].strip().lower() in ("1", "true", "yes", "on")
+    if env.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]

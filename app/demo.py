@@ -1,0 +1,195 @@
+"""A realistic demo office: the units of a Văn phòng UBND tỉnh, staff and the fixed accounts."""
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import audit
+from app.auth.services import hash_password
+from app.extensions import db
+from app.models.directory import Role, Unit, User
+from app.text import fold
+
+ROOT_UNIT = ("VPUBND", "Văn phòng UBND tỉnh Đắk Lắk")
+# (code, name, head's position, share of the staff)
+UNITS = (
+    ("LDVP", "Lãnh đạo Văn phòng", "Chánh Văn phòng", 0),
+    ("TH", "Phòng Tổng hợp", "Trưởng phòng", 14),
+    ("KT", "Phòng Kinh tế", "Trưởng phòng", 14),
+    ("KGVX", "Phòng Khoa giáo - Văn xã", "Trưởng phòng", 12),
+    ("NC", "Phòng Nội chính", "Trưởng phòng", 12),
+    ("HCQT", "Phòng Hành chính - Quản trị", "Trưởng phòng", 18),
+    ("TCD", "Ban Tiếp công dân tỉnh", "Trưởng ban", 8),
+    ("HCC", "Trung tâm Phục vụ hành chính công tỉnh", "Giám đốc Trung tâm", 14),
+    ("CNTT", "Trung tâm Công nghệ và Cổng thông tin điện tử tỉnh", "Giám đốc Trung tâm", 14),
+)
+DEPUTY = {
+    "Trưởng phòng": "Phó Trưởng phòng",
+    "Trưởng ban": "Phó Trưởng ban",
+    "Giám đốc Trung tâm": "Phó Giám đốc Trung tâm",
+}
+POSITIONS = (
+    ("Chuyên viên chính", 3),
+    ("Chuyên viên", 8),
+    ("Cán sự", 1),
+    ("Kế toán viên", 1),
+    ("Văn thư", 1),
+    ("Nhân viên", 1),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    position: str
+    unit_code: str
+    roles: tuple[Role, ...]
+    heads_unit: bool = False
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", "Trần Quốc Huy", "Chuyên viên quản trị hệ thống", "CNTT", (Role.ADMIN,)),
+    DemoAccount(
+        "thidua",
+        "Nguyễn Thị Thu Hằng",
+        "Chuyên viên phụ trách thi đua - khen thưởng",
+        "HCQT",
+        (Role.OFFICER,),
+    ),
+    DemoAccount(
+        "truongphong", "Lê Văn Thành", "Trưởng phòng", "TH", (Role.UNIT_HEAD,), heads_unit=True
+    ),
+    DemoAccount("nhanvien", "Phạm Thị Mai Anh", "Chuyên viên", "TH", ()),
+    DemoAccount("lanhdao", "Hoàng Minh Đức", "Phó Chánh Văn phòng", "LDVP", (Role.LEADER,)),
+    DemoAccount("truyenthong", "H'Linh Niê", "Biên tập viên", "CNTT", (Role.COMMS,)),
+    DemoAccount(
+        "ndthien",
+        "Ngô Đình Thiện",
+        "Chánh Văn phòng",
+        "LDVP",
+        (Role.LEADER, Role.UNIT_HEAD),
+        heads_unit=True,
+    ),
+)
+
+FAMILY = (
+    ("Nguyễn", 30), ("Trần", 12), ("Lê", 10), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 4),
+    ("Phan", 4), ("Vũ", 4), ("Võ", 4), ("Đặng", 3), ("Bùi", 3), ("Đỗ", 3), ("Hồ", 2),
+    ("Ngô", 2), ("Dương", 2), ("Lý", 1), ("Đinh", 2), ("Trương", 2), ("Mai", 1), ("Lương", 1),
+)  # fmt: skip
+MIDDLE_MALE = ("Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Công", "Ngọc", "Xuân", "Đình")
+MIDDLE_FEMALE = ("Thị", "Thị", "Thị Thu", "Thị Ngọc", "Thị Thanh", "Thị Kim", "Thị Hồng", "Ngọc")
+GIVEN_MALE = (
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy",
+    "Khánh", "Khoa", "Long", "Lộc", "Nam", "Nghĩa", "Phong", "Phúc", "Quang", "Sơn", "Tài",
+    "Thắng", "Thành", "Thiện", "Thịnh", "Trung", "Tuấn", "Việt", "Vinh",
+)  # fmt: skip
+GIVEN_FEMALE = (
+    "Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hồng",
+    "Hương", "Lan", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Nhung", "Oanh", "Phương",
+    "Quyên", "Tâm", "Thảo", "Thủy", "Trang", "Uyên", "Vân", "Yến",
+)  # fmt: skip
+# Ê Đê names of the Central Highlands: given name first, family name last.
+EDE = ("H'Hen Niê", "Y Bhim Mlô", "H'Nơ Byă", "Y Kông Êban", "H'Yâo Knul", "Y Thuấn Ayun")
+
+
+def _weighted(rng: random.Random, pairs) -> str:
+    names, weights = zip(*pairs, strict=True)
+    return rng.choices(names, weights=weights)[0]
+
+
+def _random_name(rng: random.Random) -> str:
+    if rng.random() < 0.05:
+        return rng.choice(EDE)
+    family = _weighted(rng, FAMILY)
+    if rng.random() < 0.5:
+        return f"{family} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}"
+    return f"{family} {rng.choice(MIDDLE_FEMALE)} {rng.choice(GIVEN_FEMALE)}"
+
+
+def _username(full_name: str, taken: set[str]) -> str:
+    """Given name plus the initials of the rest, the usual form of an office account: annv."""
+    words = fold(full_name).replace("'", "").split()
+    base = words[-1] + "".join(word[0] for word in words[:-1])
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def seed_demo(staff: int = 120, password: str = "ThiDua@2026", seed: int = 2026) -> dict:
+    """Create the demo units and people unless the fixed accounts exist; returns counts."""
+    if db.session.scalar(select(User.id).where(User.username == "admin")) is not None:
+        return {"created": False, "users": 0, "units": 0}
+    rng = random.Random(seed)
+    password_hash = hash_password(password)  # one hash for everyone: the same password
+
+    units: dict[str, Unit] = {}
+    root = db.session.scalar(select(Unit).where(Unit.code == ROOT_UNIT[0]))
+    if root is None:
+        root = Unit(code=ROOT_UNIT[0], name=ROOT_UNIT[1])
+        db.session.add(root)
+    for code, name, _head, _share in UNITS:
+        unit = db.session.scalar(select(Unit).where(Unit.code == code))
+        units[code] = unit or Unit(code=code, name=name, parent=root)
+        db.session.add(units[code])
+    db.session.flush()
+
+    taken = set(db.session.scalars(select(User.username)).all())
+    people: list[User] = []
+
+    def add(username, full_name, position, unit, roles=()):
+        user = User(
+            username=username,
+            full_name=full_name,
+            position=position,
+            unit_id=unit.id,
+            email=f"{username}@daklak.gov.vn",
+            password_hash=password_hash,
+        )
+        user.role_links = []
+        user.set_roles(roles)
+        taken.add(username)
+        db.session.add(user)
+        people.append(user)
+        return user
+
+    heads: dict[str, User] = {}
+    for account in DEMO_ACCOUNTS:
+        user = add(
+            account.username,
+            account.full_name,
+            account.position,
+            units[account.unit_code],
+            account.roles,
+        )
+        if account.heads_unit:
+            heads[account.unit_code] = user
+
+    shares = [(code, share) for code, _name, _head, share in UNITS if share]
+    total_share = sum(share for _code, share in shares)
+    for code, _name, head_position, share in UNITS:
+        unit = units[code]
+        if not share:
+            continue
+        count = max(3, round(staff * share / total_share))
+        if code not in heads:
+            full_name = _random_name(rng)
+            heads[code] = add(
+                _username(full_name, taken), full_name, head_position, unit, (Role.UNIT_HEAD,)
+            )
+        for index in range(count - 1):
+            position = DEPUTY[head_position] if index < 2 else _weighted(rng, POSITIONS)
+            full_name = _random_name(rng)
+            add(_username(full_name, taken), full_name, position, unit)
+    for code, head in heads.items():
+        units[code].head = head
+    root.head = heads["LDVP"]
+    db.session.flush()
+    audit.record(None, "demo.seeded", label=f"{len(people)} users", users=len(people))
+    db.session.commit()
+    return {"created": True, "users": len(people), "units": len(units) + 1}

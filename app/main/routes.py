@@ -1,0 +1,81 @@
+"""Việc của tôi (home), the directory, the language switch and /healthz."""
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, text
+
+from app.auth.routes import safe_next
+from app.campaigns.services import current_campaign
+from app.directory import people_query, unit_tree
+from app.extensions import db, limiter
+from app.models.directory import Role, User
+from app.web.htmx import render
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Việc của tôi: what I still have to do, and the campaign at a glance."""
+    campaign = current_campaign(with_areas=True)
+    stats = None
+    if current_user.has_role(Role.ADMIN, Role.OFFICER, Role.LEADER):
+        stats = {
+            "users": db.session.scalar(select(func.count(User.id)).where(User.is_active.is_(True))),
+            "units": len(unit_tree()),
+        }
+    return render("main/home.html", campaign=campaign, stats=stats)
+
+
+@bp.get("/directory/")
+@login_required
+def directory():
+    """The staff directory: search by name without diacritics, filter by unit."""
+    q = request.args.get("q", "")
+    unit_id = request.args.get("unit", type=int)
+    page = request.args.get("page", 1, type=int)
+    people = db.paginate(
+        people_query(q, unit_id),
+        page=page,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render(
+        "main/directory.html",
+        block="results",
+        people=people,
+        q=q,
+        unit_id=unit_id,
+        units=unit_tree(),
+    )
+
+
+@bp.get("/directory/my-unit")
+@login_required
+def my_unit():
+    """The unit head's own unit in the directory."""
+    if not current_user.has_role(Role.UNIT_HEAD) or current_user.unit_id is None:
+        abort(403)
+    return redirect(url_for("main.directory", unit=current_user.unit_id))
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language for this session."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"), code=303)
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    """Liveness with a database round trip; 503 when the database does not answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # any database failure means unhealthy
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable", detail=type(error).__name__), 503
+    return jsonify(status="ok", database="ok")

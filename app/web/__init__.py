@@ -1,0 +1,1 @@
+"""What every blueprint shares: htmx rendering, access checks, filters, security headers."""

@@ -1,0 +1,52 @@
+"""Template filters and globals: local dates as dd/mm/yyyy, role names, the menu."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+
+from app.web.labels import APPLIES_TO_LABELS, ROLE_LABELS
+from app.web.menu import menu_for
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def to_local(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(local_zone())
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def applies_label(value: str) -> str:
+    return str(APPLIES_TO_LABELS.get(value, value))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.filters["applies_label"] = applies_label
+    app.jinja_env.globals["menu_for"] = menu_for
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
+    app.jinja_env.add_extension("jinja2.ext.do")

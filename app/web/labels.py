@@ -1,0 +1,17 @@
+"""Names a person reads for codes stored in the database."""
+
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "staff": _l("Staff member"),
+    "unit_head": _l("Unit head"),
+    "officer": _l("Emulation officer (Administration Office)"),
+    "comms": _l("Communications (Technology and Portal Centre)"),
+    "leader": _l("Office leadership"),
+    "admin": _l("System administrator"),
+}
+
+APPLIES_TO_LABELS = {
+    "unit": _l("Units"),
+    "individual": _l("Individuals"),
+}

@@ -1,0 +1,44 @@
+"""The main menu: each entry shows for the roles that may use it, once its page exists."""
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.models.directory import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    endpoint: str
+    label: object
+    roles: tuple[str, ...] = (Role.STAFF,)
+    group: object = None
+    args: tuple = ()
+
+
+MENU = (
+    MenuItem("main.home", _l("My tasks")),
+    MenuItem("campaigns.current", _l("The movement")),
+    MenuItem("main.directory", _l("Directory")),
+    MenuItem("main.my_unit", _l("My unit"), (Role.UNIT_HEAD,)),
+    MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
+    MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
+    MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),
+    MenuItem("admin.import_users", _l("Import users"), (Role.ADMIN,), _l("Administration")),
+    MenuItem("admin.audit", _l("Audit log"), (Role.ADMIN,), _l("Administration")),
+)
+
+
+def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
+    """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order."""
+    groups: list[tuple[object, list]] = []
+    for item in MENU:
+        if item.endpoint not in current_app.view_functions or not user.has_role(*item.roles):
+            continue
+        entry = (url_for(item.endpoint), item.label, item.endpoint)
+        if groups and item.group is not None and str(groups[-1][0]) == str(item.group):
+            groups[-1][1].append(entry)
+        else:
+            groups.append((item.group, [entry]))
+    return groups

@@ -1,0 +1,38 @@
+"""Security headers on every response and the htmx Vary header."""
+
+from flask import Flask, request
+from flask_login import current_user
+
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    )
+)
+
+
+def register(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.add("Vary", "HX-Request")
+        if (
+            response.mimetype == "text/html"
+            and request.endpoint != "static"
+            and current_user.is_authenticated
+        ):
+            headers.setdefault("Cache-Control", "no-store")
+        return response

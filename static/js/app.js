@@ -1,0 +1,26 @@
+// Thi đua: small behaviours, no inline scripts (the Content-Security-Policy forbids them).
+(function () {
+  "use strict";
+
+  // A form with data-confirm asks before it is sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // A select with data-autosubmit sends its form when it changes.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) {
+      if (window.htmx && el.form.hasAttribute("hx-get")) {
+        window.htmx.trigger(el.form, "submit");
+      } else {
+        el.form.requestSubmit();
+      }
+    }
+  });
+})();

@@ -1,0 +1,183 @@
+"""Sign-in, sign-out, passwords, rate limiting, session cookies and CSRF."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.audit import AuditEntry
+from tests.conftest import post, sign_in
+from tests.factories import make_user
+
+
+def test_login_with_right_password_redirects_home_and_audits(client):
+    user = make_user(username="nhanvien")
+    response = sign_in(client, "NhanVien ")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.login"))
+    assert entry.actor_id == user.id
+
+
+def test_login_wrong_password_keeps_username_and_says_so(client):
+    make_user(username="nhanvien")
+    response = sign_in(client, "nhanvien", "sai-mat-khau")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="nhanvien"' in body
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in body
+    failed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.login_failed"))
+    assert failed.details["username"] == "nhanvien"
+
+
+def test_login_inactive_user_is_refused(client):
+    make_user(username="daxoa", is_active=False)
+    assert sign_in(client, "daxoa").status_code == 422
+
+
+def test_login_sixth_failure_within_a_minute_gets_429(client):
+    make_user(username="nhanvien")
+    statuses = [sign_in(client, "nhanvien", f"sai-{i}").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    response = sign_in(client, "nhanvien", "sai-6")
+    assert "Bạn đã đăng nhập sai quá nhiều lần" in response.get_data(as_text=True)
+
+
+def test_login_failures_counted_per_username_across_addresses(client):
+    make_user(username="nhanvien")
+    for i in range(5):
+        env = {"REMOTE_ADDR": f"10.0.0.{i + 1}"}
+        assert (
+            post(
+                client,
+                "/login",
+                {"username": "nhanvien", "password": "x"},
+                token_from="/login",
+                environ_base=env,
+            ).status_code
+            == 422
+        )
+    response = post(
+        client,
+        "/login",
+        {"username": "nhanvien", "password": "x"},
+        token_from="/login",
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert response.status_code == 429
+
+
+def test_login_success_does_not_count_as_failure(client):
+    make_user(username="nhanvien")
+    for _ in range(6):
+        assert sign_in(client, "nhanvien").status_code == 303
+        post(client, "/logout")
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/directory/?q=an", "/directory/?q=an"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_login_next_redirects_only_within_site(client, target, expected):
+    make_user(username="nhanvien")
+    token = client.get("/login").get_data(as_text=True)
+    import re
+
+    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', token).group(1)
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "nhanvien", "password": "Mật-khẩu-thử-1", "csrf_token": csrf},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == expected
+
+
+def test_login_cookie_is_httponly_samesite_and_session_renewed(client):
+    make_user(username="nhanvien")
+    client.get("/login")
+    before = client.get_cookie("session").value
+    response = sign_in(client, "nhanvien", remember="y")
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    assert "HttpOnly" in session_cookie
+    assert "SameSite=Lax" in session_cookie
+    assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+    assert client.get_cookie("session").value != before
+
+
+def test_session_cookie_secure_when_configured(app, client):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    make_user(username="nhanvien")
+    response = sign_in(client, "nhanvien")
+    assert any("Secure" in c for c in response.headers.getlist("Set-Cookie") if "session=" in c)
+
+
+def test_post_without_csrf_token_is_refused(client):
+    make_user(username="nhanvien")
+    response = client.post("/login", data={"username": "nhanvien", "password": "x"})
+    assert response.status_code == 400
+    assert "mã bảo mật" in response.get_data(as_text=True)
+
+
+def test_logout_ends_the_session(client, login):
+    login("staff")
+    assert client.get("/").status_code == 200
+    response = post(client, "/logout")
+    assert response.status_code == 303
+    assert client.get("/").status_code == 302
+
+
+def test_pages_need_sign_in(client):
+    response = client.get("/directory/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_change_password_checks_current_and_signs_out_other_sessions(app, client, login):
+    user = login("staff")
+    other = app.test_client()
+    assert sign_in(other, user.username).status_code == 303
+
+    bad = post(
+        client,
+        "/account/password",
+        {
+            "current_password": "sai",
+            "new_password": "ngắn",
+            "confirm_password": "ngắn",
+        },
+    )
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Mật khẩu hiện tại không đúng" in body
+    assert "ít nhất 8 ký tự" in body
+
+    good = post(
+        client,
+        "/account/password",
+        {
+            "current_password": "Mật-khẩu-thử-1",
+            "new_password": "Mật-khẩu-mới-2026",
+            "confirm_password": "Mật-khẩu-mới-2026",
+        },
+    )
+    assert good.status_code == 303
+    assert client.get("/").status_code == 200  # this session goes on
+    assert other.get("/").status_code == 302  # the other one is signed out
+    assert sign_in(app.test_client(), user.username, "Mật-khẩu-mới-2026").status_code == 303
+
+
+def test_must_change_password_redirects_until_changed(client, login):
+    user = make_user(username="moi")
+    user.must_change_password = True
+    db.session.commit()
+    login(user)
+    response = client.get("/directory/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account/password"

@@ -1,0 +1,82 @@
+"""The shell: security headers, error pages, language switch, health check, menus."""
+
+import pytest
+
+from tests.conftest import post
+
+
+def test_every_response_has_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_unknown_url_gives_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_503_when_database_is_gone(app, client):
+    from app.extensions import db
+
+    db.engine.dispose()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    with app.app_context():
+        from sqlalchemy import create_engine
+
+        db._app_engines[app][None] = create_engine("sqlite:////nonexistent-dir/x.sqlite3")
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error"
+
+
+def test_language_switch_to_english_and_back(client, login):
+    login("staff")
+    assert "Việc của tôi" in client.get("/").get_data(as_text=True)
+    post(client, "/language", {"lang": "en", "next": "/"})
+    assert "My tasks" in client.get("/").get_data(as_text=True)
+    post(client, "/language", {"lang": "vi", "next": "/"})
+    assert "Việc của tôi" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_ignores_offsite_next(client):
+    response = post(
+        client, "/language", {"lang": "en", "next": "https://evil.example/"}, token_from="/login"
+    )
+    assert response.headers["Location"] == "/"
+
+
+MENUS = {
+    "staff": {"Việc của tôi", "Danh bạ"},
+    "unit_head": {"Đơn vị của tôi"},
+    "officer": {"Quản lý phong trào"},
+    "admin": {"Quản trị"},
+}
+
+
+@pytest.mark.parametrize("role", ["staff", "unit_head", "officer", "leader", "comms", "admin"])
+def test_home_shows_the_roles_menu(client, login, role):
+    from tests.factories import make_unit
+
+    unit = make_unit()
+    login(role, unit=unit)
+    page = client.get("/").get_data(as_text=True)
+    body = page[page.index("<nav") : page.index("</nav>")]
+    for label in MENUS["staff"] | MENUS.get(role, set()):
+        assert label in body
+    for other, labels in MENUS.items():
+        if other not in ("staff", role):
+            for label in labels:
+                assert label not in body
