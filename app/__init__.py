@@ -105,6 +105,7 @@ def register_web(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin import imports  # noqa: F401  (adds the import routes to the admin blueprint)
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.campaigns.routes import bp as campaigns_bp
