@@ -28,16 +28,11 @@ def test_healthz_checks_the_database(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_503_when_database_is_gone(app, client):
-    from app.extensions import db
+def test_healthz_reports_503_when_database_is_unreachable(tmp_path):
+    from tests.conftest import make_app
 
-    db.engine.dispose()
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
-    with app.app_context():
-        from sqlalchemy import create_engine
-
-        db._app_engines[app][None] = create_engine("sqlite:////nonexistent-dir/x.sqlite3")
-        response = client.get("/healthz")
+    app = make_app((f"sqlite:///{tmp_path}/missing-dir/x.sqlite3", {}), tmp_path)
+    response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "error"
 

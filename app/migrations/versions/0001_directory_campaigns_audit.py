@@ -40,7 +40,6 @@ def upgrade():
     sa.Column('head_id', sa.Integer(), nullable=True),
     sa.Column('name_folded', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['head_id'], ['users.id'], name=op.f('fk_units_head_id_users'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['parent_id'], ['units.id'], name=op.f('fk_units_parent_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_units')),
     sa.UniqueConstraint('code', name=op.f('uq_units_code'))
@@ -126,6 +125,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_users_name_sort'), ['name_sort'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_unit_id'), ['unit_id'], unique=False)
 
+    # units.head_id -> users.id closes a cycle (users.unit_id -> units.id): added once both exist.
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.create_foreign_key(batch_op.f('fk_units_head_id_users'), 'users', ['head_id'], ['id'], ondelete='SET NULL')
+
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -170,6 +173,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_entries_action'))
 
     op.drop_table('audit_entries')
+    with op.batch_alter_table('units', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_units_head_id_users'), type_='foreignkey')
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_users_unit_id'))
         batch_op.drop_index(batch_op.f('ix_users_name_sort'))
