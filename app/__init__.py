@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from app import config as app_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.web.request import NFCRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -26,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = NFCRequest
     app.config.from_object(app_config.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app_config.from_environment(app.config)

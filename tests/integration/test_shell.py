@@ -75,3 +75,30 @@ def test_home_shows_the_roles_menu(client, login, role):
         if other not in ("staff", role):
             for label in labels:
                 assert label not in body
+
+
+def test_decomposed_form_input_arrives_nfc(app, client):
+    import unicodedata
+
+    from tests.factories import make_user
+
+    make_user(username="nhanvien")
+    decomposed = unicodedata.normalize("NFD", "Tiếng Việt")
+    assert decomposed != "Tiếng Việt"
+    with app.test_request_context("/?q=" + decomposed, method="POST", data={"x": decomposed}):
+        from flask import request
+
+        assert request.form["x"] == "Tiếng Việt"
+        assert request.args["q"] == "Tiếng Việt"
+
+
+def test_server_error_gives_vietnamese_500_page(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/test-boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/test-boom")
+    assert response.status_code == 500
+    assert "Đã xảy ra lỗi hệ thống" in response.get_data(as_text=True)
