@@ -1,0 +1,55 @@
+"""Each page in a real browser with the demo office: no axe violation, screenshots at two widths."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_accessible, browser_sign_in, screenshot
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "ThiDua@2026"
+
+
+@pytest.fixture
+def demo(app):
+    from app.campaigns.services import seed_default_campaign
+    from app.demo import seed_demo
+
+    seed_default_campaign()
+    seed_demo(staff=40, password=PASSWORD)
+
+
+def test_directory_search_without_diacritics_finds_the_person(page, live_server, demo):
+    browser_sign_in(page, live_server, "nhanvien", PASSWORD)
+    page.goto(f"{live_server}/directory/")
+    assert_accessible(page, "directory")
+    page.get_by_label("Tìm theo họ tên, tên đăng nhập hoặc thư điện tử").press_sequentially(
+        "ngo dinh thien"
+    )
+    results = page.locator("#results")
+    expect(results.get_by_text("Ngô Đình Thiện")).to_be_visible()
+    expect(results.locator("tbody tr")).to_have_count(1)
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["ngo dinh thien"]
+    screenshot(page, "directory-search")
+
+
+def test_campaign_page_shows_the_plans_content_areas(page, live_server, demo):
+    browser_sign_in(page, live_server, "lanhdao", PASSWORD)
+    page.get_by_role("link", name="Phong trào", exact=True).click()
+    expect(page.get_by_role("heading", name="Nội dung thi đua")).to_be_visible()
+    expect(page.get_by_text("Thi đua chuyển đổi xanh, chống biến đổi khí hậu")).to_be_visible()
+    assert_accessible(page, "campaign")
+    screenshot(page, "campaign")
+
+
+def test_change_password_page_shows_errors_beside_fields(page, live_server, demo):
+    browser_sign_in(page, live_server, "nhanvien", PASSWORD)
+    page.goto(f"{live_server}/account/password")
+    page.get_by_label("Mật khẩu hiện tại").fill("sai")
+    page.get_by_label("Mật khẩu mới", exact=True).fill("ngan")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("ngan")
+    page.get_by_role("button", name="Lưu mật khẩu mới").click()
+    expect(page.get_by_text("Mật khẩu hiện tại không đúng.")).to_be_visible()
+    assert_accessible(page, "change password")
+    screenshot(page, "change-password")
