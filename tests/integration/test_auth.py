@@ -181,3 +181,36 @@ def test_must_change_password_redirects_until_changed(client, login):
     response = client.get("/directory/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/account/password"
+
+
+def test_login_limit_shared_through_redis_when_configured(database, tmp_path):
+    """With RATELIMIT_STORAGE_URI on Redis, the limit holds across workers (here: two apps)."""
+    import uuid
+
+    from app.extensions import limiter
+    from tests.conftest import make_app
+
+    redis_uri = "redis://127.0.0.1:6379"
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_uri).ping()
+    except Exception:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    username = "u" + uuid.uuid4().hex[:12]
+    first = make_app(database, tmp_path, RATELIMIT_STORAGE_URI=redis_uri)
+    with first.app_context():
+        db.create_all()
+        make_user(username=username)
+        client = first.test_client()
+        statuses = [sign_in(client, username, "sai").status_code for _ in range(5)]
+        db.session.remove()
+    second = make_app(database, tmp_path, RATELIMIT_STORAGE_URI=redis_uri)
+    with second.app_context():
+        statuses.append(sign_in(second.test_client(), username, "sai").status_code)
+        limiter.reset()
+        db.session.remove()
+        db.engine.dispose()
+    with first.app_context():
+        db.engine.dispose()
+    assert statuses == [422] * 5 + [429]
