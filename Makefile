@@ -34,7 +34,7 @@ translations: $(VENV)/.installed
 # Re-extract the strings and merge them into the catalogs (then translate the new ones).
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --omit-header --sort-output .
-	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-location --omit-header --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 instance/config.py:
 	@mkdir -p instance
