@@ -34,8 +34,10 @@ def test_vi_catalog_has_every_source_string():
 
 
 def test_vi_catalog_is_fully_translated_and_nfc():
+    catalog = _catalog("vi")
+    assert not catalog.fuzzy, "a fuzzy header makes pybabel compile skip the whole catalog"
     untranslated, not_nfc = [], []
-    for message in _catalog("vi"):
+    for message in catalog:
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)

@@ -1,0 +1,93 @@
+"""What the audit log shows a person: action names and details as readable text."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.web.labels import ROLE_LABELS
+
+# The actions the app records; an action missing here is shown by its code.
+ACTION_LABELS = {
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Failed sign-in"),
+    "auth.password_changed": _l("Changed own password"),
+    "campaign.seeded": _l("Campaign created from the plan"),
+    "campaign.created": _l("Campaign created"),
+    "campaign.updated": _l("Campaign updated"),
+    "campaign.item_added": _l("Campaign item added"),
+    "campaign.item_updated": _l("Campaign item updated"),
+    "campaign.item_deleted": _l("Campaign item deleted"),
+    "campaign.item_moved": _l("Campaign item reordered"),
+    "demo.seeded": _l("Demo data created"),
+    "unit.created": _l("Unit created"),
+    "unit.updated": _l("Unit updated"),
+    "unit.moved": _l("Unit moved to another parent unit"),
+    "unit.head_set": _l("Unit head changed"),
+    "unit.deleted": _l("Unit deleted"),
+    "user.created": _l("User created"),
+    "user.updated": _l("User updated"),
+    "user.roles_changed": _l("User roles changed"),
+    "user.deactivated": _l("Account deactivated"),
+    "user.reactivated": _l("Account reactivated"),
+    "user.password_reset": _l("Password reset by an administrator"),
+    "users.imported": _l("Users imported"),
+}
+
+# Names of the keys found in the details; a key missing here is shown as it is stored.
+DETAIL_LABELS = {
+    "after": _l("After"),
+    "before": _l("Before"),
+    "code": _l("Code"),
+    "email": _l("E-mail"),
+    "full_name": _l("Full name"),
+    "head": _l("Unit head"),
+    "imported": _l("Imported"),
+    "name": _l("Name"),
+    "parent": _l("Parent unit"),
+    "position": _l("Position"),
+    "previous_head": _l("Previous head"),
+    "reason": _l("Reason"),
+    "role_granted_to": _l("Unit head role granted to"),
+    "role_removed_from": _l("Unit head role removed from"),
+    "roles": _l("Roles"),
+    "rows": _l("Rows"),
+    "skipped": _l("Skipped"),
+    "unit": _l("Unit"),
+    "username": _l("Username"),
+    "users": _l("Users"),
+}
+_ROLE_KEYS = {"roles", "before", "after"}
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese name of an audit action, or its code when it has none."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, dict):
+        if set(value) == {"before", "after"}:
+            return f"{_text(value['before'])} → {_text(value['after'])}"
+        return "; ".join(
+            f"{DETAIL_LABELS.get(key, key)}: {_text(item)}" for key, item in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return ", ".join(_text(item) for item in value)
+    return str(value)
+
+
+def detail_items(details: dict | None, action: str = "") -> list[tuple[str, str]]:
+    """An audit entry's details as (key, text) pairs, in the order they were recorded.
+
+    The role lists of the user.* actions show the roles' names instead of their codes.
+    """
+    items = []
+    for key, value in (details or {}).items():
+        if action.startswith("user.") and key in _ROLE_KEYS and isinstance(value, list):
+            value = [str(ROLE_LABELS.get(role, role)) for role in value]
+        items.append((str(DETAIL_LABELS.get(key, key)), _text(value)))
+    return items
