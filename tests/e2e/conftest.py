@@ -74,10 +74,10 @@ def assert_accessible(page, name: str = "") -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Save the page at desktop width and at 375 px into test-artifacts/screens/."""
+    """Save the page at desktop width (whole page) and the first screen at 375 px."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SCREENS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
-    page.screenshot(path=str(SCREENS / f"{name}-375.png"), full_page=True)
+    page.screenshot(path=str(SCREENS / f"{name}-375.png"))
     page.set_viewport_size(DESKTOP)
