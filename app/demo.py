@@ -190,6 +190,6 @@ def seed_demo(staff: int = 120, password: str = "ThiDua@2026", seed: int = 2026)
         units[code].head = head
     root.head = heads["LDVP"]
     db.session.flush()
-    audit.record(None, "demo.seeded", label=f"{len(people)} users", users=len(people))
+    audit.record(None, "demo.seeded", users=len(people), units=len(units) + 1)
     db.session.commit()
     return {"created": True, "users": len(people), "units": len(units) + 1}

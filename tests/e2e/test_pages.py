@@ -53,3 +53,28 @@ def test_change_password_page_shows_errors_beside_fields(page, live_server, demo
     expect(page.get_by_text("Mật khẩu hiện tại không đúng.")).to_be_visible()
     assert_accessible(page, "change password")
     screenshot(page, "change-password")
+
+
+def test_officer_edits_a_content_area_in_place(page, live_server, demo):
+    from app.campaigns.services import current_campaign
+
+    campaign = current_campaign()
+    browser_sign_in(page, live_server, "thidua", PASSWORD)
+    page.get_by_role("link", name="Quản lý phong trào").click()
+    assert_accessible(page, "campaign list")
+    page.goto(f"{live_server}/campaigns/{campaign.id}/edit")
+    assert_accessible(page, "campaign edit")
+    screenshot(page, "campaign-edit")
+
+    areas = page.locator("#content-areas")
+    areas.get_by_role("link", name="Sửa").first.click()
+    editing = areas.locator("li.item-editing")
+    editing.get_by_label("Nội dung thi đua").fill("")
+    editing.get_by_role("button", name="Lưu").click()
+    expect(areas.locator(".invalid-feedback").first).to_be_visible()  # 422, swapped in place
+    screenshot(page, "campaign-edit-item-error")
+    editing.get_by_label("Nội dung thi đua").fill("Thi đua tạo đột phá trong tư duy")
+    editing.get_by_role("button", name="Lưu").click()
+    expect(areas.locator("li.item-editing")).to_have_count(0)
+    expect(areas.locator("li").first).to_contain_text("II.1 Thi đua tạo đột phá trong tư duy")
+    assert page.url.endswith(f"/campaigns/{campaign.id}/edit")  # no full navigation
