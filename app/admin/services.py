@@ -8,6 +8,7 @@ import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import audit
@@ -265,7 +266,11 @@ def create_user(
     user.role_links = []
     user.set_roles(roles)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # another admin took the username a moment ago
+        db.session.rollback()
+        raise ValidationFailed({"username": [_("This username is already taken.")]}) from error
     audit.record(
         actor,
         "user.created",
