@@ -47,6 +47,8 @@ def _finish_config(app: Flask) -> None:
             "SECRET_KEY is not set: run 'make run' once (it writes instance/config.py) "
             "or set the SECRET_KEY environment variable."
         )
+    # One switch for both cookies: behind HTTPS the remember cookie is Secure too.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -111,11 +111,19 @@ def test_login_cookie_is_httponly_samesite_and_session_renewed(client):
     assert client.get_cookie("session").value != before
 
 
-def test_session_cookie_secure_when_configured(app, client):
-    app.config["SESSION_COOKIE_SECURE"] = True
-    make_user(username="nhanvien")
-    response = sign_in(client, "nhanvien")
-    assert any("Secure" in c for c in response.headers.getlist("Set-Cookie") if "session=" in c)
+def test_cookies_secure_when_configured(database, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(database, tmp_path, SESSION_COOKIE_SECURE=True)
+    with app.app_context():
+        db.create_all()
+        make_user(username="nhanvien")
+        response = sign_in(app.test_client(), "nhanvien", remember="y")
+        cookies = response.headers.getlist("Set-Cookie")
+        db.session.remove()
+        db.engine.dispose()
+    assert any(c.startswith("session=") and "Secure" in c for c in cookies)
+    assert any(c.startswith("remember_token=") and "Secure" in c for c in cookies)
 
 
 def test_post_without_csrf_token_is_refused(client):
