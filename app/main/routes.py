@@ -9,6 +9,7 @@ from app.campaigns.services import current_campaign
 from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.models.directory import Role, User
+from app.web.filters import local_today
 from app.web.htmx import render
 
 bp = Blueprint("main", __name__)
@@ -25,7 +26,12 @@ def home():
             "users": db.session.scalar(select(func.count(User.id)).where(User.is_active.is_(True))),
             "units": len(unit_tree()),
         }
-    return render("main/home.html", campaign=campaign, stats=stats)
+    days_to_deadline = None
+    if campaign is not None and campaign.registration_deadline is not None:
+        days_to_deadline = (campaign.registration_deadline - local_today()).days
+    return render(
+        "main/home.html", campaign=campaign, stats=stats, days_to_deadline=days_to_deadline
+    )
 
 
 @bp.get("/directory/")

@@ -14,6 +14,11 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def local_today() -> date:
+    """Today in the office's time zone (Asia/Ho_Chi_Minh), whatever the server's zone."""
+    return datetime.now(local_zone()).date()
+
+
 def to_local(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)

@@ -102,3 +102,21 @@ def test_server_error_gives_vietnamese_500_page(app):
     response = app.test_client().get("/test-boom")
     assert response.status_code == 500
     assert "Đã xảy ra lỗi hệ thống" in response.get_data(as_text=True)
+
+
+def test_home_shows_days_left_to_the_registration_deadline(client, login):
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.web.filters import local_today
+    from tests.factories import make_campaign
+
+    campaign = make_campaign()
+    campaign.registration_deadline = local_today() + timedelta(days=12)
+    db.session.commit()
+    login("staff")
+    body = client.get("/").get_data(as_text=True)
+    assert "còn 12 ngày" in body
+    campaign.registration_deadline = local_today() - timedelta(days=1)
+    db.session.commit()
+    assert "đã hết hạn" in client.get("/").get_data(as_text=True)
