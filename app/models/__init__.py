@@ -9,7 +9,17 @@ from app.models.campaigns import (
     Criterion,
     EmulationTitle,
 )
+from app.models.commitments import (
+    Commitment,
+    CommitmentItem,
+    CommitmentKind,
+    CommitmentStatus,
+    CommitmentVersion,
+    CriterionAnswer,
+    RegistrationReopening,
+)
 from app.models.directory import GRANTABLE_ROLES, Role, Unit, User, UserRole
+from app.models.notifications import Notification
 
 __all__ = [
     "GRANTABLE_ROLES",
@@ -17,9 +27,17 @@ __all__ = [
     "AuditEntry",
     "Campaign",
     "CommendationForm",
+    "Commitment",
+    "CommitmentItem",
+    "CommitmentKind",
+    "CommitmentStatus",
+    "CommitmentVersion",
     "ContentArea",
     "Criterion",
+    "CriterionAnswer",
     "EmulationTitle",
+    "Notification",
+    "RegistrationReopening",
     "Role",
     "Unit",
     "User",

@@ -1,0 +1,1 @@
+"""Commitments: registering, signing under a seal, confirming and tracking."""
