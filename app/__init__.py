@@ -113,12 +113,15 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.campaigns.routes import bp as campaigns_bp
+    from app.commitments import review_routes, tracking_routes  # noqa: F401  (same blueprint)
+    from app.commitments.routes import bp as commitments_bp
     from app.main.routes import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
+    app.register_blueprint(commitments_bp, url_prefix="/commitments")
 
 
 def register_cli(app: Flask) -> None:

@@ -77,9 +77,3 @@ def seal_state(secret: str, commitment: Commitment, version: CommitmentVersion) 
     if not hmac.compare_digest(expected, version.seal):
         return SealState.ALTERED
     return SealState.VALID
-
-
-def short_seal(version: CommitmentVersion) -> str:
-    """The seal as printed under the signature: the first 16 hex digits, in groups of four."""
-    head = (version.seal or "")[:16].upper()
-    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))

@@ -404,3 +404,35 @@ def amend(actor: User, commitment: Commitment, today: date) -> CommitmentVersion
 
 def seal_state(commitment: Commitment, version: CommitmentVersion) -> seal.SealState:
     return seal.seal_state(current_app.config["SECRET_KEY"], commitment, version)
+
+
+# Who may see and who may review -------------------------------------------------------------
+
+
+def reviewer_unit_id(commitment: Commitment) -> int | None:
+    """The unit whose head reviews an individual commitment: the owner's unit now."""
+    if commitment.kind != CommitmentKind.INDIVIDUAL:
+        return None
+    return db.session.scalar(select(User.unit_id).where(User.id == commitment.user_id))
+
+
+def can_review(actor: User, commitment: Commitment) -> bool:
+    """The head of the owner's unit for a person's; the officer for a unit's collective one."""
+    from app.models.directory import Role
+
+    if commitment.kind == CommitmentKind.UNIT:
+        return actor.has_role(Role.OFFICER)
+    unit_id = reviewer_unit_id(commitment)
+    if unit_id is None or commitment.user_id == actor.id:
+        return False
+    head_id = db.session.scalar(select(Unit.head_id).where(Unit.id == unit_id))
+    return head_id == actor.id
+
+
+def can_view(actor: User, commitment: Commitment) -> bool:
+    """The owner, the reviewer, the officer and the leaders; nobody else."""
+    from app.models.directory import Role
+
+    if actor.has_role(Role.OFFICER, Role.LEADER):
+        return True
+    return is_owner(actor, commitment) or can_review(actor, commitment)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import get_locale
 
-from app.web.labels import APPLIES_TO_LABELS, ROLE_LABELS
+from app.web.labels import APPLIES_TO_LABELS, COMMITMENT_STATUS_LABELS, ROLE_LABELS
 from app.web.menu import menu_for
 
 
@@ -47,11 +47,23 @@ def applies_label(value: str) -> str:
     return str(APPLIES_TO_LABELS.get(value, value))
 
 
+def commitment_status(value: str | None) -> str:
+    return str(COMMITMENT_STATUS_LABELS.get(value or "none", value))
+
+
+def short_seal(seal: str | None) -> str:
+    """The seal as printed: its first 16 hex digits in groups of four."""
+    head = (seal or "")[:16].upper()
+    return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["applies_label"] = applies_label
+    app.jinja_env.filters["commitment_status"] = commitment_status
+    app.jinja_env.filters["short_seal"] = short_seal
     app.jinja_env.globals["menu_for"] = menu_for
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -15,3 +15,12 @@ APPLIES_TO_LABELS = {
     "unit": _l("Units"),
     "individual": _l("Individuals"),
 }
+
+# A commitment's status; "none" is a person or unit with no commitment yet.
+COMMITMENT_STATUS_LABELS = {
+    "none": _l("Not started"),
+    "draft": _l("Draft"),
+    "signed": _l("Signed"),
+    "confirmed": _l("Confirmed"),
+    "returned": _l("Returned"),
+}

@@ -22,6 +22,13 @@ MENU = (
     MenuItem("campaigns.current", _l("The movement")),
     MenuItem("main.directory", _l("Directory")),
     MenuItem("main.my_unit", _l("My unit"), (Role.UNIT_HEAD,)),
+    MenuItem("commitments.mine", _l("My commitment"), group=_l("Commitments")),
+    MenuItem("commitments.unit", _l("My unit's commitment"), (Role.UNIT_HEAD,), _l("Commitments")),
+    MenuItem("commitments.members", _l("Confirm members"), (Role.UNIT_HEAD,), _l("Commitments")),
+    MenuItem("commitments.units", _l("Confirm units"), (Role.OFFICER,), _l("Commitments")),
+    MenuItem(
+        "commitments.tracking", _l("Tracking"), (Role.OFFICER, Role.LEADER), _l("Commitments")
+    ),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),

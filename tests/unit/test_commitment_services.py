@@ -7,12 +7,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.commitments import services
-from app.commitments.seal import SealState, short_seal
+from app.commitments.seal import SealState
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.models.audit import AuditEntry
 from app.models.campaigns import AppliesTo, ContentArea, Criterion, EmulationTitle
 from app.models.commitments import CommitmentItem, CommitmentStatus, CommitmentVersion
+from app.web.filters import short_seal
 from tests.factories import DEFAULT_PASSWORD, make_campaign, make_unit, make_user
 
 TODAY = date(2026, 11, 25)
@@ -138,7 +139,7 @@ def test_sign_seals_and_seal_is_valid(campaign, areas):
     assert len(signed.digest) == 64 and len(signed.seal) == 64
     assert signed.title_name == _title(campaign).name
     assert services.seal_state(signed.commitment, signed) == SealState.VALID
-    assert len(short_seal(signed).replace(" ", "")) == 16
+    assert len(short_seal(signed.seal).replace(" ", "")) == 16
     assert (
         db.session.scalar(
             select(AuditEntry).where(AuditEntry.action == "commitment.signed")
