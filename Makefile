@@ -31,10 +31,10 @@ install-dev: $(VENV)/.installed-dev translations
 translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile --statistics -d $(TRANSLATIONS)
 
-# Re-extract the strings and merge them into the catalogs (then translate the new ones).
+# Re-extract the strings and merge them into the catalogs (then translate the new ones);
+# the lock keeps two runs, or scripts/po_set.py, from reading a half-written file.
 messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --omit-header --sort-output .
-	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --no-fuzzy-matching --ignore-obsolete
+	flock /tmp/thidua-i18n.lock sh -c '$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --omit-header --sort-output . && $(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --no-fuzzy-matching --ignore-obsolete'
 
 instance/config.py:
 	@mkdir -p instance

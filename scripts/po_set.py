@@ -6,6 +6,7 @@ Plural entries take a list of msgstr forms. Unknown msgids are added, so run `ma
 first or after. Prints the msgids of the catalog that are still untranslated.
 """
 
+import fcntl
 import json
 import sys
 from pathlib import Path
@@ -19,6 +20,12 @@ def main() -> int:
     locale = sys.argv[1]
     path = CATALOGS / locale / "LC_MESSAGES" / "messages.po"
     strings = json.load(sys.stdin)
+    with open("/tmp/thidua-i18n.lock", "w") as lock:  # the lock `make messages` takes too
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _update(path, locale, strings)
+
+
+def _update(path: Path, locale: str, strings: dict) -> int:
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=locale)
     for msgid, msgstr in strings.items():
