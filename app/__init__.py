@@ -116,12 +116,14 @@ def register_blueprints(app: Flask) -> None:
     from app.commitments import review_routes, tracking_routes  # noqa: F401  (same blueprint)
     from app.commitments.routes import bp as commitments_bp
     from app.main.routes import bp as main_bp
+    from app.notifications.routes import bp as notifications_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
     app.register_blueprint(commitments_bp, url_prefix="/commitments")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def register_cli(app: Flask) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.security import check_password_hash
 
 from app import audit
@@ -416,16 +416,39 @@ def reviewer_unit_id(commitment: Commitment) -> int | None:
     return db.session.scalar(select(User.unit_id).where(User.id == commitment.user_id))
 
 
+def reviewer_head_id(commitment: Commitment) -> int | None:
+    """Who confirms a person's commitment: the head of their unit; for a head, the head of the
+    parent unit. None when there is no such head: then the officer confirms it."""
+    parent = aliased(Unit)
+    row = db.session.execute(
+        select(Unit.head_id, parent.head_id)
+        .select_from(User)
+        .join(Unit, User.unit_id == Unit.id)
+        .outerjoin(parent, Unit.parent_id == parent.id)
+        .where(User.id == commitment.user_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    head_id, parent_head_id = row
+    if head_id is not None and head_id != commitment.user_id:
+        return head_id
+    if head_id is not None and parent_head_id != commitment.user_id:
+        return parent_head_id
+    return None
+
+
 def can_review(actor: User, commitment: Commitment) -> bool:
-    """The head of the owner's unit for a person's; the officer for a unit's collective one."""
+    """A person's: reviewer_head_id's head, else the officer; a unit's: the officer. Never
+    one's own."""
     from app.models.directory import Role
 
     if commitment.kind == CommitmentKind.UNIT:
-        return actor.has_role(Role.OFFICER)
-    unit_id = reviewer_unit_id(commitment)
-    if unit_id is None or commitment.user_id == actor.id:
+        return actor.has_role(Role.OFFICER) and not is_owner(actor, commitment)
+    if commitment.user_id == actor.id:
         return False
-    head_id = db.session.scalar(select(Unit.head_id).where(Unit.id == unit_id))
+    head_id = reviewer_head_id(commitment)
+    if head_id is None:
+        return actor.has_role(Role.OFFICER)
     return head_id == actor.id
 
 

@@ -22,6 +22,7 @@ MENU = (
     MenuItem("campaigns.current", _l("The movement")),
     MenuItem("main.directory", _l("Directory")),
     MenuItem("main.my_unit", _l("My unit"), (Role.UNIT_HEAD,)),
+    MenuItem("notifications.index", _l("Notifications")),
     MenuItem("commitments.mine", _l("My commitment"), group=_l("Commitments")),
     MenuItem("commitments.unit", _l("My unit's commitment"), (Role.UNIT_HEAD,), _l("Commitments")),
     MenuItem("commitments.members", _l("Confirm members"), (Role.UNIT_HEAD,), _l("Commitments")),

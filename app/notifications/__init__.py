@@ -1,0 +1,1 @@
+"""In-app notifications: written by other features' services, read on /notifications/."""

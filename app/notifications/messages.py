@@ -1,0 +1,20 @@
+"""The sentence of each kind of notification, translated when read, filled from its params."""
+
+from flask_babel import lazy_gettext as _l
+
+MESSAGES = {
+    "commitment.confirmed": _l("Your emulation commitment has been confirmed."),
+    "commitment.returned": _l("Your emulation commitment has been returned: %(comment)s"),
+    "commitment.unit_confirmed": _l(
+        "The collective emulation commitment of %(unit)s has been confirmed."
+    ),
+    "commitment.unit_returned": _l(
+        "The collective emulation commitment of %(unit)s has been returned: %(comment)s"
+    ),
+    "commitment.reopened": _l(
+        "Registration for the emulation movement has been reopened for you until %(date)s."
+    ),
+    "commitment.unit_reopened": _l(
+        "Registration for the emulation movement has been reopened for %(unit)s until %(date)s."
+    ),
+}
