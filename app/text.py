@@ -27,6 +27,13 @@ def clean(value: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
+def clean_paragraphs(value: str | None) -> str:
+    """NFC-normalise multi-line text: line breaks kept (as \n), trailing spaces and outer blank
+    lines dropped."""
+    text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
 def fold(value: str | None) -> str:
     """Lower-case, strip every diacritic and map đ to d, for search: "Đức" -> "duc"."""
     if not value:

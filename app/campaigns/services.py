@@ -3,7 +3,6 @@ officer's changes to a campaign and to its four ordered lists (content areas, cr
 titles, commendation forms)."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from app.models.campaigns import (
     EmulationTitle,
 )
 from app.models.directory import Role
-from app.text import clean
+from app.text import clean, clean_paragraphs
 
 DEFAULT_CODE = "DMST-CDS-CDX-2026"
 DEFAULT_TITLES = (
@@ -205,10 +204,7 @@ def _require_officer(actor) -> None:
 
 def _normalise(value, multiline: bool) -> str:
     """NFC text; one line with single spaces, or paragraphs with their line breaks kept."""
-    if not multiline:
-        return clean(value)
-    text = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    return clean_paragraphs(value) if multiline else clean(value)
 
 
 def _clean_text(

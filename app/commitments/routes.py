@@ -10,7 +10,7 @@ Every action is a plain form first; htmx swaps one content area's section instea
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
@@ -21,7 +21,7 @@ from app.campaigns.services import campaign_query, current_campaign
 from app.commitments import services
 from app.commitments.forms import SignForm, answers_of, details_form, item_form
 from app.errors import DomainError, InvalidTransition, ValidationFailed
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models.campaigns import AppliesTo, Campaign, ContentArea
 from app.models.commitments import (
     Commitment,
@@ -356,7 +356,17 @@ def version(commitment_id: int, number: int):
 # Signing -----------------------------------------------------------------------------------
 
 
+def _signer_key() -> str:
+    return f"sign-user:{getattr(current_user, 'id', None)}"
+
+
 @bp.route("/<int:commitment_id>/sign", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURE_LIMIT"],
+    key_func=_signer_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 422,
+)
 @login_required
 def sign(commitment_id: int):
     """Preview exactly what is signed, then sign with the password and the statement."""

@@ -30,7 +30,7 @@ from app.models.commitments import (
     RegistrationReopening,
 )
 from app.models.directory import Unit, User
-from app.text import clean
+from app.text import clean, clean_paragraphs
 
 # Owners ------------------------------------------------------------------------------------
 
@@ -169,7 +169,7 @@ def _editable(actor: User, version: CommitmentVersion) -> Commitment:
 
 def _item_fields(campaign_id: int, content_area_id, text, target, due_on) -> dict:
     errors: dict[str, list[str]] = {}
-    text, target = clean(text), clean(target)
+    text, target = clean_paragraphs(text), clean(target)
     area = db.session.get(ContentArea, content_area_id) if content_area_id else None
     if area is None or area.campaign_id != campaign_id:
         errors["content_area_id"] = [_("Choose a content area of the campaign.")]
@@ -268,7 +268,9 @@ def update_details(
                 )
             )
         }
-        cleaned = {int(k): clean(v) for k, v in (answers or {}).items() if int(k) in criteria}
+        cleaned = {
+            int(k): clean_paragraphs(v) for k, v in (answers or {}).items() if int(k) in criteria
+        }
         for criterion_id, text in cleaned.items():
             if len(text) > ANSWER_MAX:
                 errors[f"answer_{criterion_id}"] = [

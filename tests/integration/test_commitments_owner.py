@@ -545,6 +545,13 @@ def test_sign_without_the_statement_is_refused_beside_it(client, owner, campaign
     assert _versions(commitment.id)[0].status == CommitmentStatus.DRAFT
 
 
+def test_sign_sixth_wrong_password_within_a_minute_gets_429(client, owner, campaign):
+    commitment = _ready(campaign, owner)
+    statuses = [_sign(client, commitment.id, password=f"sai-{i}").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    assert _versions(commitment.id)[0].status == CommitmentStatus.DRAFT
+
+
 def test_sign_page_of_a_signed_version_goes_back_to_the_commitment(client, owner, campaign):
     commitment = _signed(campaign, owner)
     response = client.get(f"/commitments/{commitment.id}/sign")

@@ -260,3 +260,10 @@ def test_collective_commitment_only_by_the_unit_head(campaign):
     )
     signed = services.sign(head, services.load_version(version.id), DEFAULT_PASSWORD, True)
     assert services.load_version(signed.id).status == CommitmentStatus.SIGNED
+
+
+def test_item_text_keeps_its_line_breaks(campaign, areas):
+    user = make_user()
+    version = _draft(campaign, user)
+    item = services.add_item(user, version, areas[0], "Bước 1: khảo sát\r\nBước 2: triển khai")
+    assert item.text == "Bước 1: khảo sát\nBước 2: triển khai"

@@ -49,3 +49,10 @@ def test_name_sort_key_tones_in_dictionary_order():
 def test_sort_keys_are_digits_so_every_collation_agrees():
     assert name_sort_key("H'Hen Niê").isdigit()
     assert text_sort_key("Phòng Hành chính - Quản trị").isdigit()
+
+
+def test_clean_paragraphs_keeps_line_breaks_and_composes():
+    from app.text import clean_paragraphs
+
+    typed = unicodedata.normalize("NFD", "  Dòng một  \r\nDòng hai\r\n\r\n")
+    assert clean_paragraphs(typed) == "Dòng một\nDòng hai"
