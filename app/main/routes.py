@@ -6,6 +6,7 @@ from sqlalchemy import func, select, text
 
 from app.auth.routes import safe_next
 from app.campaigns.services import current_campaign
+from app.commitments import tracking
 from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.models.directory import Role, User
@@ -30,8 +31,30 @@ def home():
     if campaign is not None and campaign.registration_deadline is not None:
         days_to_deadline = (campaign.registration_deadline - local_today()).days
     return render(
-        "main/home.html", campaign=campaign, stats=stats, days_to_deadline=days_to_deadline
+        "main/home.html",
+        campaign=campaign,
+        stats=stats,
+        days_to_deadline=days_to_deadline,
+        links=_links("commitments.mine", "commitments.unit", "commitments.members"),
+        **(_commitment_tasks(campaign) if campaign is not None else {}),
     )
+
+
+def _links(*endpoints: str) -> dict[str, str]:
+    """URLs of the endpoints that exist (each feature adds its own as it lands)."""
+    return {e: url_for(e) for e in endpoints if e in current_app.view_functions}
+
+
+def _commitment_tasks(campaign) -> dict:
+    """My commitment; for a unit head the unit's and how many wait for confirmation; for the
+    officer and leaders the office's figures. At most four queries."""
+    tasks = {"mine": tracking.my_commitment(current_user, campaign)}
+    if current_user.has_role(Role.UNIT_HEAD):
+        tasks["unit_commitment"] = tracking.headed_unit_commitment(current_user, campaign)
+        tasks["waiting"] = tracking.waiting_for_head(current_user, campaign)
+    if current_user.has_role(Role.OFFICER, Role.LEADER):
+        tasks["office"] = tracking.office_figures(campaign)
+    return tasks
 
 
 @bp.get("/directory/")

@@ -23,4 +23,13 @@
       }
     }
   });
+
+  // A button with data-print prints the page (the printable commitment has its print styles).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
 })();

@@ -1,0 +1,538 @@
+"""Documents made from commitments: the printable "Bản đăng ký thi đua" (one PaperForm drawn
+both as a print-styled page and as DOCX laid out per Nghị định 30/2020/NĐ-CP) and the tracking
+workbook (XLSX).
+
+The fixed texts of the paper form and the workbook's headers are Vietnamese whatever the
+interface language: they are the document's format, not the interface.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import quote
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from app import audit
+from app.commitments.seal import SealState
+from app.commitments.tracking import STATUSES, Report
+from app.extensions import db
+from app.models.campaigns import AppliesTo, Campaign
+from app.models.commitments import Commitment, CommitmentKind, CommitmentStatus, CommitmentVersion
+from app.models.directory import User
+from app.web.filters import short_seal, to_local
+
+AGENCY = ("UBND TỈNH ĐẮK LẮK", "VĂN PHÒNG")
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+PLACE = "Đắk Lắk"
+TITLE = "BẢN ĐĂNG KÝ THI ĐUA"
+SEAL_TEXT = {
+    SealState.VALID: "Niêm phong hợp lệ",
+    SealState.ALTERED: "Nội dung đã bị thay đổi sau khi ký",
+    SealState.UNSIGNED: "Chưa ký",
+}
+STATUS_TEXT = {
+    "none": "Chưa lập",
+    "draft": "Bản nháp",
+    "signed": "Đã ký",
+    "confirmed": "Đã xác nhận",
+    "returned": "Trả lại",
+}
+ROMAN = ("I", "II", "III", "IV", "V")
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# The paper form ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperItem:
+    number: str
+    text: str
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class PaperArea:
+    number: int
+    title: str
+    items: list[PaperItem]
+
+
+@dataclass(frozen=True)
+class PaperSection:
+    """A numbered part of the form: a heading, paragraphs, optionally the content areas."""
+
+    heading: str
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (label, text)
+    areas: list[PaperArea] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PaperForm:
+    """Everything the printed "Bản đăng ký thi đua" says, in reading order."""
+
+    campaign_name: str
+    plan_reference: str
+    is_unit: bool
+    owner_fields: list[tuple[str, str]]
+    sections: list[PaperSection]
+    statement: str
+    notice: str
+    place_date: str
+    signer_caption: str
+    signer_name: str
+    e_signature: str
+    seal_state: str
+    seal_text: str
+    reviewer_caption: str
+    reviewer_name: str
+    review_line: str
+    version_number: int
+
+
+def place_date(day: date | None) -> str:
+    """The place-date line of NĐ 30: days below 10 and months 1 and 2 take a leading zero."""
+    if day is None:
+        return f"{PLACE}, ngày … tháng … năm …"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{PLACE}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _time(value: datetime) -> str:
+    return to_local(value).strftime("%H:%M %d/%m/%Y")
+
+
+def e_signature(version: CommitmentVersion) -> str:
+    """ "Đã ký điện tử lúc HH:MM dd/mm/yyyy · Niêm phong: XXXX XXXX XXXX XXXX"."""
+    if version.signed_at is None:
+        return ""
+    return f"Đã ký điện tử lúc {_time(version.signed_at)} · Niêm phong: {short_seal(version.seal)}"
+
+
+def _item_details(item) -> str:
+    parts = []
+    if item.target:
+        parts.append(f"Chỉ tiêu: {item.target}")
+    if item.due_on:
+        parts.append(f"Thời hạn: {item.due_on.strftime('%d/%m/%Y')}")
+    return "; ".join(parts)
+
+
+def _areas(campaign: Campaign, version: CommitmentVersion) -> list[PaperArea]:
+    """The content areas that have items, numbered 1, 2, … in the campaign's order."""
+    areas = []
+    for area in campaign.content_areas:
+        items = [item for item in version.items if item.content_area_id == area.id]
+        if not items:
+            continue
+        number = len(areas) + 1
+        areas.append(
+            PaperArea(
+                number=number,
+                title=area.title,
+                items=[
+                    PaperItem(f"{number}.{i}", item.text, _item_details(item))
+                    for i, item in enumerate(items, start=1)
+                ],
+            )
+        )
+    return areas
+
+
+def _owner(commitment: Commitment, version: CommitmentVersion):
+    """(owner fields, signer's name): as signed when signed, as the directory reads otherwise.
+    Needs commitment.user.unit or commitment.unit.head loaded."""
+    if commitment.kind == CommitmentKind.INDIVIDUAL:
+        user = commitment.user
+        name = version.signer_name or user.full_name
+        position = version.signer_position if version.signed_at else user.position
+        unit_name = user.unit.name if user.unit else ""
+        return [("Họ và tên", name), ("Chức vụ", position), ("Đơn vị", unit_name)], name
+    unit = commitment.unit
+    head_name = version.signer_name or (unit.head.full_name if unit.head else "")
+    return [("Tên đơn vị", unit.name), ("Thủ trưởng đơn vị", head_name)], head_name
+
+
+def paper_form(
+    commitment: Commitment, version: CommitmentVersion, campaign: Campaign, seal_state: str
+) -> PaperForm:
+    """The form of one version. Needs the version loaded (services.load_version), the
+    commitment's user or unit, and the campaign with its content areas and criteria."""
+    is_unit = commitment.kind == CommitmentKind.UNIT
+    owner_fields, signer_name = _owner(commitment, version)
+    title = (
+        version.title_name
+        if not version.is_draft
+        else (version.title.name if version.title else "")
+    )
+
+    sections = [PaperSection("Danh hiệu thi đua đăng ký", [("", title or "(chưa chọn)")])]
+    if is_unit:
+        answers = {answer.criterion_id: answer.text for answer in version.answers}
+        criteria = [c for c in campaign.criteria if c.applies_to == AppliesTo.UNIT]
+        sections.append(
+            PaperSection(
+                "Cam kết thực hiện tiêu chí thi đua",
+                [(c.text, answers.get(c.id) or "(chưa trả lời)") for c in criteria],
+            )
+        )
+    else:
+        criteria = [c.text for c in campaign.criteria if c.applies_to == AppliesTo.INDIVIDUAL]
+        acknowledged = (
+            "Tôi đã nắm rõ và cam kết thực hiện tiêu chí thi đua đối với cá nhân."
+            if version.is_criterion_acknowledged
+            else "(Chưa xác nhận tiêu chí thi đua đối với cá nhân.)"
+        )
+        sections.append(
+            PaperSection(
+                "Tiêu chí thi đua", [("", text) for text in criteria] + [("", acknowledged)]
+            )
+        )
+    sections.append(PaperSection("Nội dung đăng ký thi đua", areas=_areas(campaign, version)))
+    sections = [
+        PaperSection(f"{ROMAN[i]}. {section.heading.upper()}", section.paragraphs, section.areas)
+        for i, section in enumerate(sections)
+    ]
+
+    notice = ""
+    if version.is_draft:
+        notice = "BẢN NHÁP — chưa ký, chưa có giá trị"
+    elif version.status == CommitmentStatus.RETURNED and version.reviewed_at:
+        notice = f"Đã bị trả lại lúc {_time(version.reviewed_at)} để sửa đổi"
+    confirmed = version.status == CommitmentStatus.CONFIRMED and version.reviewed_at
+    return PaperForm(
+        campaign_name=campaign.name,
+        plan_reference=campaign.plan_reference,
+        is_unit=is_unit,
+        owner_fields=owner_fields,
+        sections=sections,
+        statement=(
+            "Đơn vị cam kết thực hiện đầy đủ các nội dung đã đăng ký."
+            if is_unit
+            else "Tôi cam kết thực hiện đầy đủ các nội dung đã đăng ký."
+        ),
+        notice=notice,
+        place_date=place_date(to_local(version.signed_at).date() if version.signed_at else None),
+        signer_caption="THỦ TRƯỞNG ĐƠN VỊ" if is_unit else "NGƯỜI ĐĂNG KÝ",
+        signer_name=signer_name,
+        e_signature=e_signature(version),
+        seal_state=str(seal_state),
+        seal_text=SEAL_TEXT.get(seal_state, ""),
+        reviewer_caption="NGƯỜI XÁC NHẬN" if confirmed else "",
+        reviewer_name=version.reviewer_name if confirmed else "",
+        review_line=f"Đã xác nhận lúc {_time(version.reviewed_at)}" if confirmed else "",
+        version_number=version.number,
+    )
+
+
+def docx_name(commitment: Commitment, version: CommitmentVersion) -> str:
+    """ban-dang-ky-thi-dua-<username or unit>-v<n>.docx, ASCII only."""
+    if commitment.kind == CommitmentKind.INDIVIDUAL:
+        owner = commitment.user.username
+    else:
+        owner = f"don-vi-{(commitment.unit.code or str(commitment.unit.id)).lower()}"
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in owner)
+    return f"ban-dang-ky-thi-dua-{safe}-v{version.number}.docx"
+
+
+# DOCX (NĐ 30/2020: A4, Times New Roman, margins top/bottom 20 mm, left 30 mm, right 15 mm) -----
+
+_TEXT_WIDTH_MM = 210 - 30 - 15
+
+
+def _set_fonts(style_or_run_element, name: str = "Times New Roman") -> None:
+    r_pr = style_or_run_element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
+
+
+def _rule_below(paragraph, indent_mm: float) -> None:
+    """A short solid line under the text above: an empty paragraph's bottom border, its length
+    set by equal indents (NĐ 30: 1/3 to 1/2 of the agency name's line)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
+    )
+    paragraph.paragraph_format.left_indent = Mm(indent_mm)
+    paragraph.paragraph_format.right_indent = Mm(indent_mm)
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(2)
+
+
+def _para(
+    container,
+    text: str = "",
+    *,
+    size: float = 14,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    first_line_mm: float = 0,
+    space_after: float = 6,
+    keep_with_next: bool = False,
+):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    if first_line_mm:
+        paragraph.paragraph_format.first_line_indent = Mm(first_line_mm)
+    if keep_with_next:
+        paragraph.paragraph_format.keep_with_next = True
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        run.bold, run.italic, run.underline = bold, italic, underline
+    return paragraph
+
+
+def _labelled(container, label: str, text: str, first_line_mm: float = 10):
+    paragraph = _para(container, first_line_mm=first_line_mm)
+    if label:
+        paragraph.add_run(f"{label}: ").font.size = Pt(14)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(14)
+    return paragraph
+
+
+def _cell(table, column: int, width_mm: float):
+    cell = table.rows[0].cells[column]
+    cell.width = Mm(width_mm)
+    # A new cell holds one empty paragraph; drop it so the cell reads as written.
+    for paragraph in list(cell.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+    return cell
+
+
+def _two_columns(document, left_mm: float):
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _no_borders(table)
+    right_mm = _TEXT_WIDTH_MM - left_mm
+    for column, width in zip(table.columns, (left_mm, right_mm), strict=True):
+        column.width = Mm(width)
+    return table, _cell(table, 0, left_mm), _cell(table, 1, right_mm)
+
+
+def commitment_docx(form: PaperForm, checked_at: datetime) -> bytes:
+    """The paper form as a DOCX laid out like an administrative document (NĐ 30/2020)."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(14)
+    _set_fonts(normal.element)
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "vi-VN")
+    normal.element.get_or_add_rPr().append(language)
+    normal.paragraph_format.line_spacing = 1.15
+    document.core_properties.title = f"{TITLE} — {form.owner_fields[0][1]}"
+    document.core_properties.author = form.signer_name
+    document.core_properties.language = "vi-VN"
+
+    # The header: agency name top left, national motto top right, each with its line below.
+    _table, left, right = _two_columns(document, 62)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(left, AGENCY[0], size=13, align=center, space_after=0)
+    _para(left, AGENCY[1], size=13, bold=True, align=center, space_after=0)
+    _rule_below(_para(left, align=center, space_after=0), 19)
+    _para(right, MOTTO[0], size=13, bold=True, align=center, space_after=0)
+    _para(right, MOTTO[1], size=14, bold=True, underline=True, align=center, space_after=0)
+
+    _para(document, space_after=6)
+    _para(document, TITLE, size=14, bold=True, align=center, space_after=0)
+    _para(document, form.campaign_name, size=14, bold=True, align=center, space_after=0)
+    if form.plan_reference:
+        _para(document, f"(Thực hiện {form.plan_reference})", italic=True, align=center)
+    if form.notice:
+        _para(document, form.notice, size=13, bold=True, italic=True, align=center)
+    _para(document, space_after=0)
+
+    for label, value in form.owner_fields:
+        _labelled(document, label, value)
+    for paper_section in form.sections:
+        _para(document, paper_section.heading, bold=True, keep_with_next=True, first_line_mm=10)
+        for label, text in paper_section.paragraphs:
+            if label:
+                _para(document, f"- {label}", italic=True, first_line_mm=10, space_after=2)
+                _para(document, text, first_line_mm=10)
+            else:
+                _para(document, text, first_line_mm=10)
+        for area in paper_section.areas:
+            _para(
+                document,
+                f"{area.number}. {area.title}",
+                bold=True,
+                first_line_mm=10,
+                keep_with_next=True,
+            )
+            for item in area.items:
+                paragraph = _labelled(document, "", f"{item.number}. {item.text}")
+                paragraph.paragraph_format.space_after = Pt(2 if item.details else 6)
+                if item.details:
+                    _para(document, item.details, size=13, italic=True, first_line_mm=10)
+    _para(document, form.statement, first_line_mm=10)
+
+    # The signature block: the reviewer on the left when confirmed, the signer on the right.
+    _table, left, right = _two_columns(document, 72)
+    if form.reviewer_caption:
+        _para(left, "", space_after=0)
+        _para(left, form.reviewer_caption, bold=True, align=center, space_after=0)
+        _para(left, "(Đã xác nhận điện tử)", size=13, italic=True, align=center, space_after=12)
+        _para(left, form.reviewer_name, bold=True, align=center, space_after=0)
+        _para(left, form.review_line, size=12, italic=True, align=center, space_after=0)
+    else:
+        _para(left, "", space_after=0)
+    _para(right, form.place_date, italic=True, align=center, space_after=0)
+    _para(right, form.signer_caption, bold=True, align=center, space_after=0)
+    signed_note = "(Đã ký điện tử)" if form.e_signature else "(Ký và ghi rõ họ tên)"
+    _para(right, signed_note, size=13, italic=True, align=center, space_after=36)
+    _para(right, form.signer_name, bold=True, align=center, space_after=0)
+
+    if form.e_signature:
+        _para(document, space_after=0)
+        checked = checked_at.strftime("%H:%M %d/%m/%Y")
+        _para(
+            document,
+            f"{form.e_signature} · {form.seal_text} (kiểm tra lúc {checked})",
+            size=12,
+            italic=True,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+        )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# The tracking workbook ---------------------------------------------------------------------
+
+TRACKING_HEADERS = (
+    "Đơn vị",
+    "Số công chức, viên chức",
+    "Chưa lập",
+    "Bản nháp",
+    "Đã ký",
+    "Đã xác nhận",
+    "Trả lại",
+    "Tỷ lệ đã ký (%)",
+    "Bản đăng ký của tập thể",
+)
+PEOPLE_HEADERS = ("Họ và tên", "Chức vụ", "Đơn vị", "Trạng thái")
+_WIDTHS = (48, 14, 11, 11, 11, 13, 11, 14, 22)
+_PEOPLE_WIDTHS = (30, 34, 44, 14)
+
+
+def _header_row(sheet, headers, widths) -> None:
+    sheet.append(list(headers))
+    for index, cell in enumerate(sheet[1]):
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        sheet.column_dimensions[cell.column_letter].width = widths[index]
+    sheet.freeze_panes = "A2"
+
+
+def tracking_workbook(campaign: Campaign, report: Report, status: str | None) -> bytes:
+    """Sheet 1: a row per unit and the totals; sheet 2: the people in `status` (by default
+    those not yet signed) with their position, unit and status."""
+    workbook = Workbook()
+    workbook.properties.title = f"Theo dõi đăng ký thi đua — {campaign.name}"
+    workbook.properties.language = "vi-VN"
+    units = workbook.active
+    units.title = "Theo đơn vị"
+    _header_row(units, TRACKING_HEADERS, _WIDTHS)
+    tree_order = all(
+        a.depth <= b.depth + 1 for a, b in zip(report.rows, report.rows[1:], strict=False)
+    )
+    for row in report.rows:
+        figures = row.figures
+        units.append(
+            [
+                row.name,
+                figures.staff,
+                *(figures.counts[s] for s in STATUSES),
+                figures.percent,
+                STATUS_TEXT.get(row.collective_status, "") if row.unit_id else "",
+            ]
+        )
+        if tree_order and row.depth:
+            units.cell(units.max_row, 1).alignment = Alignment(indent=row.depth)
+        units.cell(units.max_row, 8).number_format = "0.0"
+    totals = report.totals
+    units.append(
+        ["Tổng cộng", totals.staff, *(totals.counts[s] for s in STATUSES), totals.percent, ""]
+    )
+    for cell in units[units.max_row]:
+        cell.font = Font(bold=True)
+    units.cell(units.max_row, 8).number_format = "0.0"
+
+    people = workbook.create_sheet("Chưa ký" if status is None else STATUS_TEXT[status])
+    _header_row(people, PEOPLE_HEADERS, _PEOPLE_WIDTHS)
+    for _row, persons in report.people_by_unit:
+        for person in persons:
+            people.append(
+                [person.full_name, person.position, person.unit_name, STATUS_TEXT[person.status]]
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_tracking(
+    actor: User, campaign: Campaign, report: Report, status: str | None, unit_id: int | None
+) -> bytes:
+    """The tracking workbook, audited as "commitments.exported"."""
+    data = tracking_workbook(campaign, report, status)
+    audit.record(
+        actor,
+        "commitments.exported",
+        campaign,
+        label=campaign.name,
+        format="xlsx",
+        unit=unit_id,
+        status=status,
+        rows=len(report.rows),
+        people=report.people_count,
+    )
+    db.session.commit()
+    return data
+
+
+def content_disposition(vietnamese_name: str, ascii_name: str) -> str:
+    """An attachment named in Vietnamese (RFC 6266 filename*), with an ASCII fallback."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(vietnamese_name)}"
