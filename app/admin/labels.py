@@ -30,6 +30,13 @@ ACTION_LABELS = {
     "user.reactivated": _l("Account reactivated"),
     "user.password_reset": _l("Password reset by an administrator"),
     "users.imported": _l("Users imported"),
+    "commitment.created": _l("Commitment started"),
+    "commitment.signed": _l("Commitment signed"),
+    "commitment.amended": _l("Commitment amended (new version)"),
+    "commitment.confirmed": _l("Commitment confirmed"),
+    "commitment.returned": _l("Commitment returned"),
+    "commitment.reopened": _l("Registration reopened"),
+    "commitments.exported": _l("Commitment tracking exported"),
 }
 
 # Names of the keys found in the details; a key missing here is shown as it is stored.
@@ -54,6 +61,11 @@ DETAIL_LABELS = {
     "unit": _l("Unit"),
     "username": _l("Username"),
     "users": _l("Users"),
+    "units": _l("Units"),
+    "version": _l("Version"),
+    "digest": _l("SHA-256 digest"),
+    "kind": _l("Kind"),
+    "open_until": _l("Open until"),
 }
 _ROLE_KEYS = {"roles", "before", "after"}
 

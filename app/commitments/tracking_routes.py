@@ -8,7 +8,6 @@ lets see the commitment (the owner, the reviewer, the officer, the leaders), oth
 from datetime import datetime
 
 from flask import Response, abort, request
-from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -24,15 +23,6 @@ from app.models.directory import Role, Unit, User
 from app.web.access import role_required
 from app.web.filters import local_today, local_zone
 from app.web.htmx import render
-
-
-@bp.app_template_filter("percent")
-def percent(value: float | None) -> str:
-    """A percentage given as 0–100, in the locale's format ("33,3%" in Vietnamese); "—" for
-    none (a unit without staff)."""
-    if value is None:
-        return "—"
-    return format_percent(value / 100, "#,##0.#%")
 
 
 def _tracking_args() -> tuple[int | None, str | None, str | None]:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import format_percent, get_locale
 
 from app.web.labels import APPLIES_TO_LABELS, COMMITMENT_STATUS_LABELS, ROLE_LABELS
 from app.web.menu import menu_for
@@ -57,6 +57,14 @@ def short_seal(seal: str | None) -> str:
     return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
 
 
+def percent(value: float | None) -> str:
+    """A percentage given as 0–100, in the locale's format ("33,3%" in Vietnamese); "—" for
+    none (a unit without staff)."""
+    if value is None:
+        return "—"
+    return format_percent(value / 100, "#,##0.#%")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -64,6 +72,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["applies_label"] = applies_label
     app.jinja_env.filters["commitment_status"] = commitment_status
     app.jinja_env.filters["short_seal"] = short_seal
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["menu_for"] = menu_for
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.do")
