@@ -411,13 +411,6 @@ def seal_state(commitment: Commitment, version: CommitmentVersion) -> seal.SealS
 # Who may see and who may review -------------------------------------------------------------
 
 
-def reviewer_unit_id(commitment: Commitment) -> int | None:
-    """The unit whose head reviews an individual commitment: the owner's unit now."""
-    if commitment.kind != CommitmentKind.INDIVIDUAL:
-        return None
-    return db.session.scalar(select(User.unit_id).where(User.id == commitment.user_id))
-
-
 def reviewer_head_id(commitment: Commitment) -> int | None:
     """Who confirms a person's commitment: the head of their unit; for a head, the head of the
     parent unit. None when there is no such head: then the officer confirms it."""

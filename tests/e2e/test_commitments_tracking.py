@@ -126,7 +126,7 @@ def test_printable_commitment_looks_like_the_paper_form(page, live_server, demo)
     )
     services.sign(demo["nhanvien"], services.latest_version(commitment), PASSWORD, True)
     browser_sign_in(page, live_server, "nhanvien", PASSWORD)
-    expect(page.get_by_text("Chờ Trưởng phòng xác nhận")).to_be_visible()
+    expect(page.get_by_text("Chờ Thủ trưởng đơn vị xác nhận")).to_be_visible()
     assert_accessible(page, "home with the commitment")
     screenshot(page, "home-commitment")
 

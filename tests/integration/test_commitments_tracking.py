@@ -408,7 +408,7 @@ def test_home_next_step_for_each_status(app, campaign):
     )
     expected = {
         drafter: ["Bản nháp", "Hoàn thiện và ký bản đăng ký"],
-        signer: ["Đã ký", "Chờ Trưởng phòng xác nhận"],
+        signer: ["Đã ký", "Chờ Thủ trưởng đơn vị xác nhận"],
         confirmed: ["Đã xác nhận"],
         returned: [
             "Trả lại",
