@@ -7,16 +7,14 @@ services.can_review gives them; the officer pages need the officer role.
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.campaigns.services import campaign_query, current_campaign
 from app.commitments import review, services
 from app.commitments.review_forms import ConfirmForm, ReopenForm, ReturnForm
-from app.commitments.routes import bp
+from app.commitments.routes import bp, get_commitment
 from app.directory import people_query, unit_tree
 from app.errors import InvalidTransition, ValidationFailed
 from app.extensions import db
@@ -31,19 +29,7 @@ from app.web.htmx import render
 
 def get_reviewable(commitment_id: int) -> Commitment:
     """The commitment with its owner, if the current user reviews it; else 404 or 403."""
-    commitment = db.session.scalar(
-        select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(
-            joinedload(Commitment.user).joinedload(User.unit),
-            joinedload(Commitment.unit).joinedload(Unit.head),
-        )
-    )
-    if commitment is None:
-        abort(404)
-    if not services.can_review(current_user, commitment):
-        abort(403)
-    return commitment
+    return get_commitment(commitment_id, services.can_review, with_owner=True)
 
 
 def _status_filter() -> str | None:

@@ -42,25 +42,31 @@ EDITOR = "commitments/edit.html"
 # Lookups with their access checks --------------------------------------------------------
 
 
+def get_commitment(commitment_id: int, allowed, with_owner: bool = False) -> Commitment:
+    """The commitment if `allowed(current_user, commitment)`; else 404 or 403. `with_owner`
+    loads the person with their unit and the unit with its head, for pages that name them."""
+    stmt = select(Commitment).where(Commitment.id == commitment_id)
+    if with_owner:
+        stmt = stmt.options(
+            joinedload(Commitment.user).joinedload(User.unit),
+            joinedload(Commitment.unit).joinedload(Unit.head),
+        )
+    commitment = db.session.scalar(stmt)
+    if commitment is None:
+        abort(404)
+    if not allowed(current_user, commitment):
+        abort(403)
+    return commitment
+
+
 def get_owned(commitment_id: int) -> Commitment:
-    """The commitment, if the current user owns it (the person, or the unit's head now); else
-    404 or 403."""
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        abort(404)
-    if not services.is_owner(current_user, commitment):
-        abort(403)
-    return commitment
+    """The commitment, if the current user owns it (the person, or the unit's head now)."""
+    return get_commitment(commitment_id, services.is_owner)
 
 
-def get_viewable(commitment_id: int) -> Commitment:
-    """The commitment, if the current user may read it (services.can_view); else 404 or 403."""
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        abort(404)
-    if not services.can_view(current_user, commitment):
-        abort(403)
-    return commitment
+def get_viewable(commitment_id: int, with_owner: bool = False) -> Commitment:
+    """The commitment, if the current user may read it (services.can_view)."""
+    return get_commitment(commitment_id, services.can_view, with_owner)
 
 
 def get_item(commitment: Commitment, item_id: int) -> CommitmentItem:

@@ -11,15 +11,14 @@ from flask import Response, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.campaigns.services import campaign_query, current_campaign
 from app.commitments import exports, services, tracking
-from app.commitments.routes import bp
+from app.commitments.routes import bp, get_viewable
 from app.extensions import db
 from app.models.campaigns import Campaign
-from app.models.commitments import Commitment, CommitmentVersion
-from app.models.directory import Role, Unit, User
+from app.models.commitments import CommitmentVersion
+from app.models.directory import Role
 from app.web.access import role_required
 from app.web.filters import local_today, local_zone
 from app.web.htmx import render
@@ -83,26 +82,9 @@ def tracking_xlsx():
     return response
 
 
-def get_viewable(commitment_id: int) -> Commitment:
-    """The commitment with its owner, if the current user may see it; else 404 or 403."""
-    commitment = db.session.scalar(
-        select(Commitment)
-        .where(Commitment.id == commitment_id)
-        .options(
-            joinedload(Commitment.user).joinedload(User.unit),
-            joinedload(Commitment.unit).joinedload(Unit.head),
-        )
-    )
-    if commitment is None:
-        abort(404)
-    if not services.can_view(current_user, commitment):
-        abort(403)
-    return commitment
-
-
 def _paper(commitment_id: int, number: int):
     """(commitment, version, paper form) of a version the current user may see."""
-    commitment = get_viewable(commitment_id)
+    commitment = get_viewable(commitment_id, with_owner=True)
     version_id = db.session.scalar(
         select(CommitmentVersion.id).where(
             CommitmentVersion.commitment_id == commitment.id, CommitmentVersion.number == number
