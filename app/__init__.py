@@ -115,6 +115,8 @@ def register_blueprints(app: Flask) -> None:
     from app.campaigns.routes import bp as campaigns_bp
     from app.commitments import review_routes, tracking_routes  # noqa: F401  (same blueprint)
     from app.commitments.routes import bp as commitments_bp
+    from app.councils.routes import bp as councils_bp
+    from app.initiatives.routes import bp as initiatives_bp
     from app.main.routes import bp as main_bp
     from app.notifications.routes import bp as notifications_bp
 
@@ -123,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(campaigns_bp, url_prefix="/campaigns")
     app.register_blueprint(commitments_bp, url_prefix="/commitments")
+    app.register_blueprint(councils_bp, url_prefix="/council")
+    app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 

@@ -67,7 +67,11 @@ def register(app: Flask) -> None:
             _print_accounts(None)
             click.echo("(Mật khẩu là mật khẩu đã đặt khi tạo dữ liệu mẫu; mặc định ThiDua@2026.)")
             return
+        from app.demo import seed_demo_initiatives
+        from app.web.filters import local_today
+
         seed_default_campaign()
         seed_demo(staff=staff, password=password)
-        click.echo("Seeded the plan's campaign and the demo office.")
+        seed_demo_initiatives(local_today())
+        click.echo("Seeded the plan's campaign, the demo office and a few initiatives.")
         _print_accounts(password)

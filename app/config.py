@@ -12,8 +12,14 @@ ENV_STRINGS = (
     "SMTP_FROM",
     "RATELIMIT_STORAGE_URI",
     "BABEL_DEFAULT_LOCALE",
+    "UPLOAD_FOLDER",
 )
-ENV_INTS = ("SMTP_PORT", "IMPORT_MAX_BYTES")
+ENV_INTS = (
+    "SMTP_PORT",
+    "IMPORT_MAX_BYTES",
+    "INITIATIVE_ATTACHMENT_MAX_BYTES",
+    "INITIATIVE_ATTACHMENTS_MAX",
+)
 ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS")
 
 
@@ -44,6 +50,13 @@ class Defaults:
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PAGE_SIZE = 25
+
+    # Attachments of initiatives; the upload route takes requests up to INITIATIVE_UPLOAD_MAX
+    # so that a file too large is refused beside the field rather than by a bare 413.
+    UPLOAD_FOLDER = None  # default instance/uploads
+    INITIATIVE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+    INITIATIVE_ATTACHMENTS_MAX = 5
+    INITIATIVE_UPLOAD_MAX = 64 * 1024 * 1024
 
     SMTP_HOST = None
     SMTP_PORT = 25

@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.auth.services import hash_password
@@ -193,3 +194,97 @@ def seed_demo(staff: int = 120, password: str = "ThiDua@2026", seed: int = 2026)
     audit.record(None, "demo.seeded", users=len(people), units=len(units) + 1)
     db.session.commit()
     return {"created": True, "users": len(people), "units": len(units) + 1}
+
+
+# (title, main author's username, co-author's username and share, content area index, status)
+DEMO_INITIATIVES = (
+    (
+        "Ứng dụng chữ ký số trong phát hành văn bản đi của Văn phòng",
+        "nhanvien",
+        ("truongphong", 30),
+        0,
+        "accepted",
+    ),
+    (
+        "Số hóa hồ sơ lưu trữ giai đoạn 2015–2020 bằng máy quét tốc độ cao",
+        "truyenthong",
+        None,
+        0,
+        "submitted",
+    ),
+    (
+        "Tiết kiệm điện năng tại trụ sở bằng hẹn giờ tắt điều hòa và chiếu sáng",
+        "lanhdao",
+        None,
+        4,
+        "submitted",
+    ),
+    (
+        "Biểu mẫu điện tử tiếp nhận phản ánh, kiến nghị của người dân",
+        "truongphong",
+        None,
+        2,
+        "returned",
+    ),
+    ("Sổ tay hướng dẫn sử dụng phần mềm quản lý văn bản", "nhanvien", None, 2, "draft"),
+)
+
+
+def seed_demo_initiatives(today) -> int:
+    """A few initiatives of the demo office at each step of the review, made through the
+    services as people would; nothing when any initiative exists."""
+    from app.campaigns.services import current_campaign
+    from app.initiatives import services
+    from app.models.campaigns import ContentArea
+    from app.models.initiatives import Initiative
+
+    campaign = current_campaign()
+    if campaign is None or db.session.scalar(select(Initiative.id).limit(1)) is not None:
+        return 0
+    areas = db.session.scalars(
+        select(ContentArea.id)
+        .where(ContentArea.campaign_id == campaign.id)
+        .order_by(ContentArea.position)
+    ).all()
+    people = {
+        user.username: user
+        for user in db.session.scalars(
+            select(User).where(
+                User.username.in_(("thidua", "nhanvien", "truongphong", "truyenthong", "lanhdao"))
+            )
+        )
+    }
+    if len(people) < 5 or not areas:
+        return 0
+    created = 0
+    for title, author_name, coauthor, area_index, status in DEMO_INITIATIVES:
+        author = people[author_name]
+        fields = {
+            "title": title,
+            "content_area_id": areas[min(area_index, len(areas) - 1)],
+            "first_applied_on": today.replace(day=1),
+            "current_situation": "Công việc đang làm thủ công, mất nhiều thời gian và giấy tờ.",
+            "solution": "Chuyển sang thực hiện trên môi trường số, có quy trình và mẫu thống nhất.",
+            "steps": "Khảo sát hiện trạng; xây dựng quy trình; áp dụng thử; đánh giá, nhân rộng.",
+            "novelty": "Lần đầu áp dụng tại Văn phòng UBND tỉnh.",
+            "applicability": "Áp dụng được cho các phòng, đơn vị thuộc Văn phòng.",
+            "benefits_author": "Rút ngắn thời gian xử lý, tiết kiệm chi phí in ấn.",
+        }
+        initiative = services.create(author, campaign, fields, today)
+        if coauthor:
+            services.add_author(author, initiative, people[coauthor[0]].id, coauthor[1])
+        created += 1
+        if status == "draft":
+            continue
+        services.submit(author, initiative)
+        # Each service commits, which unloads the roles: the officer as a request sees them.
+        officer = db.session.scalar(
+            select(User).where(User.username == "thidua").options(selectinload(User.role_links))
+        )
+        if status == "accepted":
+            services.accept(officer, initiative, "Đủ điều kiện đưa ra Hội đồng sáng kiến.")
+        elif status == "returned":
+            services.return_for_changes(
+                officer, initiative, "Đề nghị bổ sung số liệu hiệu quả sau khi áp dụng thử."
+            )
+    return created

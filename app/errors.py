@@ -72,6 +72,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.endpoint == "initiatives.upload":
+            from app.initiatives.routes import upload_too_large
+
+            return upload_too_large()
         return _page(413, _("File too large"), _("The file you sent is larger than allowed."))
 
     @app.errorhandler(429)

@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.web.labels import ROLE_LABELS
+from app.web.labels import COUNCIL_ROLE_LABELS, ROLE_LABELS
 
 # The actions the app records; an action missing here is shown by its code.
 ACTION_LABELS = {
@@ -37,6 +37,31 @@ ACTION_LABELS = {
     "commitment.returned": _l("Commitment returned"),
     "commitment.reopened": _l("Registration reopened"),
     "commitments.exported": _l("Commitment tracking exported"),
+    "initiative.created": _l("Initiative created"),
+    "initiative.deleted": _l("Initiative draft deleted"),
+    "initiative.author_added": _l("Co-author added to an initiative"),
+    "initiative.author_removed": _l("Co-author removed from an initiative"),
+    "initiative.file_added": _l("File attached to an initiative"),
+    "initiative.file_removed": _l("File removed from an initiative"),
+    "initiative.submitted": _l("Initiative submitted"),
+    "initiative.returned": _l("Initiative returned for changes"),
+    "initiative.rejected": _l("Initiative rejected"),
+    "initiative.accepted": _l("Initiative accepted for evaluation"),
+    "initiative.endorsed": _l("Initiative put forward by the unit"),
+    "initiative.recognized": _l("Initiative recognized by the council"),
+    "initiative.not_recognized": _l("Initiative not recognized by the council"),
+    "initiatives.exported": _l("Initiatives exported"),
+    "council.created": _l("Initiative council set up"),
+    "council.updated": _l("Initiative council details changed"),
+    "council.deleted": _l("Initiative council deleted"),
+    "council.member_added": _l("Member added to an initiative council"),
+    "council.member_updated": _l("Council member's role changed"),
+    "council.member_removed": _l("Member removed from an initiative council"),
+    "council.criteria_updated": _l("Council scoring criteria changed"),
+    "council.opened": _l("Council session opened"),
+    "council.judged": _l("Council member's judgement saved"),
+    "council.closed": _l("Council session closed"),
+    "council.minutes_exported": _l("Council minutes downloaded"),
 }
 
 # Names of the keys found in the details; a key missing here is shown as it is stored.
@@ -66,6 +91,19 @@ DETAIL_LABELS = {
     "digest": _l("SHA-256 digest"),
     "kind": _l("Kind"),
     "open_until": _l("Open until"),
+    "size": _l("Size (bytes)"),
+    "meeting_on": _l("Meeting date"),
+    "meeting_place": _l("Meeting place"),
+    "decision": _l("Decision setting it up"),
+    "approval": _l("Approvals needed"),
+    "role": _l("Role"),
+    "criteria": _l("Criteria"),
+    "council": _l("Council"),
+    "initiative": _l("Initiative"),
+    "initiatives": _l("Initiatives"),
+    "approvals": _l("Approvals / members who judge"),
+    "recognized": _l("Recognized"),
+    "not_recognized": _l("Not recognized"),
 }
 _ROLE_KEYS = {"roles", "before", "after"}
 
@@ -92,6 +130,13 @@ def _text(value) -> str:
     return str(value)
 
 
+def _council_role(value):
+    """A council role, or a {before, after} change of one, by its name."""
+    if isinstance(value, dict):
+        return {key: _council_role(item) for key, item in value.items()}
+    return str(COUNCIL_ROLE_LABELS.get(value, value))
+
+
 def detail_items(details: dict | None, action: str = "") -> list[tuple[str, str]]:
     """An audit entry's details as (key, text) pairs, in the order they were recorded.
 
@@ -101,5 +146,7 @@ def detail_items(details: dict | None, action: str = "") -> list[tuple[str, str]
     for key, value in (details or {}).items():
         if action.startswith("user.") and key in _ROLE_KEYS and isinstance(value, list):
             value = [str(ROLE_LABELS.get(role, role)) for role in value]
+        if action.startswith("council.") and key == "role":
+            value = _council_role(value)
         items.append((str(DETAIL_LABELS.get(key, key)), _text(value)))
     return items

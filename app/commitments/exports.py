@@ -3,35 +3,41 @@ both as a print-styled page and as DOCX laid out per Nghị định 30/2020/NĐ-
 workbook (XLSX).
 
 The fixed texts of the paper form and the workbook's headers are Vietnamese whatever the
-interface language: they are the document's format, not the interface.
+interface language: they are the document's format, not the interface. The layout every DOCX
+shares (page, header, paragraphs) is in app/documents.py.
 """
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from urllib.parse import quote
+from datetime import datetime
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from app import audit
 from app.commitments.seal import SealState
 from app.commitments.tracking import STATUSES, Report
+from app.documents import (
+    CENTER,
+    DOCX_MIMETYPE,  # noqa: F401  (the routes take it from here)
+    XLSX_MIMETYPE,  # noqa: F401
+    agency_header,
+    content_disposition,  # noqa: F401
+    labelled,
+    new_document,
+    para,
+    place_date,
+    to_bytes,
+    two_columns,
+)
 from app.extensions import db
 from app.models.campaigns import AppliesTo, Campaign
 from app.models.commitments import Commitment, CommitmentKind, CommitmentStatus, CommitmentVersion
 from app.models.directory import User
 from app.web.filters import short_seal, to_local
 
-AGENCY = ("UBND TỈNH ĐẮK LẮK", "VĂN PHÒNG")
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
-PLACE = "Đắk Lắk"
 TITLE = "BẢN ĐĂNG KÝ THI ĐUA"
 SEAL_TEXT = {
     SealState.VALID: "Niêm phong hợp lệ",
@@ -46,9 +52,6 @@ STATUS_TEXT = {
     "returned": "Trả lại",
 }
 ROMAN = ("I", "II", "III", "IV", "V")
-
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # The paper form ----------------------------------------------------------------------------
@@ -98,14 +101,6 @@ class PaperForm:
     reviewer_name: str
     review_line: str
     version_number: int
-
-
-def place_date(day: date | None) -> str:
-    """The place-date line of NĐ 30: days below 10 and months 1 and 2 take a leading zero."""
-    if day is None:
-        return f"{PLACE}, ngày … tháng … năm …"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{PLACE}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _time(value: datetime) -> str:
@@ -245,157 +240,35 @@ def docx_name(commitment: Commitment, version: CommitmentVersion) -> str:
     return f"ban-dang-ky-thi-dua-{safe}-v{version.number}.docx"
 
 
-# DOCX (NĐ 30/2020: A4, Times New Roman, margins top/bottom 20 mm, left 30 mm, right 15 mm) -----
-
-_TEXT_WIDTH_MM = 210 - 30 - 15
-
-
-def _set_fonts(style_or_run_element, name: str = "Times New Roman") -> None:
-    r_pr = style_or_run_element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-
-
-def _no_borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.insert_element_before(
-        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
-    )
-
-
-def _rule_below(paragraph, indent_mm: float) -> None:
-    """A short solid line under the text above: an empty paragraph's bottom border, its length
-    set by equal indents (NĐ 30: 1/3 to 1/2 of the agency name's line)."""
-    p_pr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    p_pr.insert_element_before(
-        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr", "w:sectPr"
-    )
-    paragraph.paragraph_format.left_indent = Mm(indent_mm)
-    paragraph.paragraph_format.right_indent = Mm(indent_mm)
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.line_spacing = Pt(2)
-
-
-def _para(
-    container,
-    text: str = "",
-    *,
-    size: float = 14,
-    bold: bool = False,
-    italic: bool = False,
-    underline: bool = False,
-    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-    first_line_mm: float = 0,
-    space_after: float = 6,
-    keep_with_next: bool = False,
-):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
-    if first_line_mm:
-        paragraph.paragraph_format.first_line_indent = Mm(first_line_mm)
-    if keep_with_next:
-        paragraph.paragraph_format.keep_with_next = True
-    if text:
-        run = paragraph.add_run(text)
-        run.font.size = Pt(size)
-        run.bold, run.italic, run.underline = bold, italic, underline
-    return paragraph
-
-
-def _labelled(container, label: str, text: str, first_line_mm: float = 10):
-    paragraph = _para(container, first_line_mm=first_line_mm)
-    if label:
-        paragraph.add_run(f"{label}: ").font.size = Pt(14)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(14)
-    return paragraph
-
-
-def _cell(table, column: int, width_mm: float):
-    cell = table.rows[0].cells[column]
-    cell.width = Mm(width_mm)
-    # A new cell holds one empty paragraph; drop it so the cell reads as written.
-    for paragraph in list(cell.paragraphs):
-        paragraph._p.getparent().remove(paragraph._p)
-    return cell
-
-
-def _two_columns(document, left_mm: float):
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _no_borders(table)
-    right_mm = _TEXT_WIDTH_MM - left_mm
-    for column, width in zip(table.columns, (left_mm, right_mm), strict=True):
-        column.width = Mm(width)
-    return table, _cell(table, 0, left_mm), _cell(table, 1, right_mm)
+# DOCX ----------------------------------------------------------------------------------------
 
 
 def commitment_docx(form: PaperForm, checked_at: datetime) -> bytes:
     """The paper form as a DOCX laid out like an administrative document (NĐ 30/2020)."""
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = document.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    _set_fonts(normal.element)
-    language = OxmlElement("w:lang")
-    language.set(qn("w:val"), "vi-VN")
-    normal.element.get_or_add_rPr().append(language)
-    normal.paragraph_format.line_spacing = 1.15
-    document.core_properties.title = f"{TITLE} — {form.owner_fields[0][1]}"
-    document.core_properties.author = form.signer_name
-    document.core_properties.language = "vi-VN"
+    document = new_document(f"{TITLE} — {form.owner_fields[0][1]}", form.signer_name)
+    agency_header(document)
 
-    # The header: agency name top left, national motto top right, each with its line below.
-    _table, left, right = _two_columns(document, 62)
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    _para(left, AGENCY[0], size=13, align=center, space_after=0)
-    _para(left, AGENCY[1], size=13, bold=True, align=center, space_after=0)
-    _rule_below(_para(left, align=center, space_after=0), 19)
-    _para(right, MOTTO[0], size=13, bold=True, align=center, space_after=0)
-    _para(right, MOTTO[1], size=14, bold=True, underline=True, align=center, space_after=0)
-
-    _para(document, space_after=6)
-    _para(document, TITLE, size=14, bold=True, align=center, space_after=0)
-    _para(document, form.campaign_name, size=14, bold=True, align=center, space_after=0)
+    para(document, space_after=6)
+    para(document, TITLE, size=14, bold=True, align=CENTER, space_after=0)
+    para(document, form.campaign_name, size=14, bold=True, align=CENTER, space_after=0)
     if form.plan_reference:
-        _para(document, f"(Thực hiện {form.plan_reference})", italic=True, align=center)
+        para(document, f"(Thực hiện {form.plan_reference})", italic=True, align=CENTER)
     if form.notice:
-        _para(document, form.notice, size=13, bold=True, italic=True, align=center)
-    _para(document, space_after=0)
+        para(document, form.notice, size=13, bold=True, italic=True, align=CENTER)
+    para(document, space_after=0)
 
     for label, value in form.owner_fields:
-        _labelled(document, label, value)
+        labelled(document, label, value)
     for paper_section in form.sections:
-        _para(document, paper_section.heading, bold=True, keep_with_next=True, first_line_mm=10)
+        para(document, paper_section.heading, bold=True, keep_with_next=True, first_line_mm=10)
         for label, text in paper_section.paragraphs:
             if label:
-                _para(document, f"- {label}", italic=True, first_line_mm=10, space_after=2)
-                _para(document, text, first_line_mm=10)
+                para(document, f"- {label}", italic=True, first_line_mm=10, space_after=2)
+                para(document, text, first_line_mm=10)
             else:
-                _para(document, text, first_line_mm=10)
+                para(document, text, first_line_mm=10)
         for area in paper_section.areas:
-            _para(
+            para(
                 document,
                 f"{area.number}. {area.title}",
                 bold=True,
@@ -403,41 +276,39 @@ def commitment_docx(form: PaperForm, checked_at: datetime) -> bytes:
                 keep_with_next=True,
             )
             for item in area.items:
-                paragraph = _labelled(document, "", f"{item.number}. {item.text}")
+                paragraph = labelled(document, "", f"{item.number}. {item.text}")
                 paragraph.paragraph_format.space_after = Pt(2 if item.details else 6)
                 if item.details:
-                    _para(document, item.details, size=13, italic=True, first_line_mm=10)
-    _para(document, form.statement, first_line_mm=10)
+                    para(document, item.details, size=13, italic=True, first_line_mm=10)
+    para(document, form.statement, first_line_mm=10)
 
     # The signature block: the reviewer on the left when confirmed, the signer on the right.
-    _table, left, right = _two_columns(document, 72)
+    _table, left, right = two_columns(document, 72)
     if form.reviewer_caption:
-        _para(left, "", space_after=0)
-        _para(left, form.reviewer_caption, bold=True, align=center, space_after=0)
-        _para(left, "(Đã xác nhận điện tử)", size=13, italic=True, align=center, space_after=12)
-        _para(left, form.reviewer_name, bold=True, align=center, space_after=0)
-        _para(left, form.review_line, size=12, italic=True, align=center, space_after=0)
+        para(left, "", space_after=0)
+        para(left, form.reviewer_caption, bold=True, align=CENTER, space_after=0)
+        para(left, "(Đã xác nhận điện tử)", size=13, italic=True, align=CENTER, space_after=12)
+        para(left, form.reviewer_name, bold=True, align=CENTER, space_after=0)
+        para(left, form.review_line, size=12, italic=True, align=CENTER, space_after=0)
     else:
-        _para(left, "", space_after=0)
-    _para(right, form.place_date, italic=True, align=center, space_after=0)
-    _para(right, form.signer_caption, bold=True, align=center, space_after=0)
+        para(left, "", space_after=0)
+    para(right, form.place_date, italic=True, align=CENTER, space_after=0)
+    para(right, form.signer_caption, bold=True, align=CENTER, space_after=0)
     signed_note = "(Đã ký điện tử)" if form.e_signature else "(Ký và ghi rõ họ tên)"
-    _para(right, signed_note, size=13, italic=True, align=center, space_after=36)
-    _para(right, form.signer_name, bold=True, align=center, space_after=0)
+    para(right, signed_note, size=13, italic=True, align=CENTER, space_after=36)
+    para(right, form.signer_name, bold=True, align=CENTER, space_after=0)
 
     if form.e_signature:
-        _para(document, space_after=0)
+        para(document, space_after=0)
         checked = checked_at.strftime("%H:%M %d/%m/%Y")
-        _para(
+        para(
             document,
             f"{form.e_signature} · {form.seal_text} (kiểm tra lúc {checked})",
             size=12,
             italic=True,
             align=WD_ALIGN_PARAGRAPH.LEFT,
         )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 # The tracking workbook ---------------------------------------------------------------------
@@ -531,8 +402,3 @@ def export_tracking(
     )
     db.session.commit()
     return data
-
-
-def content_disposition(vietnamese_name: str, ascii_name: str) -> str:
-    """An attachment named in Vietnamese (RFC 6266 filename*), with an ASCII fallback."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(vietnamese_name)}"

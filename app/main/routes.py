@@ -1,5 +1,7 @@
 """Việc của tôi (home), the directory, the language switch and /healthz."""
 
+import re
+
 from flask import Blueprint, abort, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
@@ -7,11 +9,14 @@ from sqlalchemy import func, select, text
 from app.auth.routes import safe_next
 from app.campaigns.services import current_campaign
 from app.commitments import tracking
+from app.councils import queries as council_queries
 from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
+from app.initiatives import services as initiatives
 from app.models.directory import Role, User
 from app.web.filters import local_today
 from app.web.htmx import render
+from app.web.picker import search_people
 
 bp = Blueprint("main", __name__)
 
@@ -35,8 +40,18 @@ def home():
         campaign=campaign,
         stats=stats,
         days_to_deadline=days_to_deadline,
-        links=_links("commitments.mine", "commitments.unit", "commitments.members"),
+        links=_links(
+            "commitments.mine",
+            "commitments.unit",
+            "commitments.members",
+            "initiatives.mine",
+            "initiatives.new",
+            "initiatives.review",
+            "initiatives.index",
+            "councils.index",
+        ),
         **(_commitment_tasks(campaign) if campaign is not None else {}),
+        **_initiative_tasks(),
     )
 
 
@@ -54,6 +69,21 @@ def _commitment_tasks(campaign) -> dict:
         tasks["waiting"] = tracking.waiting_for_head(current_user, campaign)
     if current_user.has_role(Role.OFFICER, Role.LEADER):
         tasks["office"] = tracking.office_figures(campaign)
+    return tasks
+
+
+def _initiative_tasks() -> dict:
+    """My latest initiatives; for the officer the applications to review; for a unit head the
+    unit's that can be put forward; for a council member what is left to judge. At most five
+    queries."""
+    tasks = {
+        "my_initiatives": initiatives.my_recent(current_user),
+        "to_judge": council_queries.to_judge_count(current_user),
+    }
+    if current_user.has_role(Role.OFFICER):
+        tasks["to_review"] = initiatives.waiting_for_review()
+    if current_user.has_role(Role.UNIT_HEAD):
+        tasks["to_endorse"] = initiatives.endorsable_count(current_user)
     return tasks
 
 
@@ -77,6 +107,23 @@ def directory():
         q=q,
         unit_id=unit_id,
         units=unit_tree(),
+    )
+
+
+@bp.get("/directory/choices")
+@login_required
+def people_choices():
+    """The person picker's results as radio buttons (htmx, as the person types)."""
+    picker_id = request.args.get("picker", "")
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,40}", picker_id):
+        abort(400)
+    q = request.args.get("find", "")
+    exclude = {int(v) for v in request.args.get("exclude", "").split(",") if v.isdigit()}
+    return render(
+        "main/_people_choices.html",
+        picker_id=picker_id,
+        people=search_people(q, exclude),
+        q=q,
     )
 
 

@@ -18,7 +18,24 @@ from app.models.commitments import (
     CriterionAnswer,
     RegistrationReopening,
 )
+from app.models.councils import (
+    Council,
+    CouncilCriterion,
+    CouncilJudgement,
+    CouncilMember,
+    CouncilResult,
+    CouncilScore,
+    CouncilStatus,
+    MemberRole,
+)
 from app.models.directory import GRANTABLE_ROLES, Role, Unit, User, UserRole
+from app.models.initiatives import (
+    Initiative,
+    InitiativeAttachment,
+    InitiativeAuthor,
+    InitiativeEvent,
+    InitiativeStatus,
+)
 from app.models.notifications import Notification
 
 __all__ = [
@@ -33,9 +50,22 @@ __all__ = [
     "CommitmentStatus",
     "CommitmentVersion",
     "ContentArea",
+    "Council",
+    "CouncilCriterion",
+    "CouncilJudgement",
+    "CouncilMember",
+    "CouncilResult",
+    "CouncilScore",
+    "CouncilStatus",
     "Criterion",
     "CriterionAnswer",
     "EmulationTitle",
+    "Initiative",
+    "InitiativeAttachment",
+    "InitiativeAuthor",
+    "InitiativeEvent",
+    "InitiativeStatus",
+    "MemberRole",
     "Notification",
     "RegistrationReopening",
     "Role",

@@ -17,4 +17,19 @@ MESSAGES = {
     "commitment.unit_reopened": _l(
         "Registration for the emulation movement has been reopened for %(unit)s until %(date)s."
     ),
+    "initiative.submitted": _l("%(name)s submitted the initiative “%(title)s” you co-authored."),
+    "initiative.returned": _l(
+        "The initiative “%(title)s” has been returned for changes: %(comment)s"
+    ),
+    "initiative.rejected": _l("The initiative “%(title)s” has been rejected: %(comment)s"),
+    "initiative.accepted": _l(
+        "The initiative “%(title)s” has been accepted for evaluation by the initiative council."
+    ),
+    "initiative.endorsed": _l("%(name)s has put forward the initiative “%(title)s” for the unit."),
+    "initiative.recognized": _l(
+        "The initiative council has recognized the initiative “%(title)s”."
+    ),
+    "initiative.not_recognized": _l(
+        "The initiative council has not recognized the initiative “%(title)s”."
+    ),
 }

@@ -4,9 +4,14 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 
-from app.web.labels import APPLIES_TO_LABELS, COMMITMENT_STATUS_LABELS, ROLE_LABELS
+from app.web.labels import (
+    APPLIES_TO_LABELS,
+    COMMITMENT_STATUS_LABELS,
+    INITIATIVE_STATUS_LABELS,
+    ROLE_LABELS,
+)
 from app.web.menu import menu_for
 
 
@@ -51,6 +56,17 @@ def commitment_status(value: str | None) -> str:
     return str(COMMITMENT_STATUS_LABELS.get(value or "none", value))
 
 
+def initiative_status(value: str | None) -> str:
+    return str(INITIATIVE_STATUS_LABELS.get(value or "draft", value))
+
+
+def filesize(size: int) -> str:
+    """A file's size as a person reads it: "850 KB", "2,4 MB"."""
+    if size >= 1024 * 1024:
+        return f"{format_decimal(size / (1024 * 1024), '#,##0.0')} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
 def short_seal(seal: str | None) -> str:
     """The seal as printed: its first 16 hex digits in groups of four."""
     head = (seal or "")[:16].upper()
@@ -71,7 +87,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["applies_label"] = applies_label
     app.jinja_env.filters["commitment_status"] = commitment_status
+    app.jinja_env.filters["initiative_status"] = initiative_status
     app.jinja_env.filters["short_seal"] = short_seal
+    app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["menu_for"] = menu_for
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")

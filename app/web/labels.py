@@ -24,3 +24,25 @@ COMMITMENT_STATUS_LABELS = {
     "confirmed": _l("Confirmed"),
     "returned": _l("Returned"),
 }
+
+INITIATIVE_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "returned": _l("Returned for changes"),
+    "rejected": _l("Rejected"),
+    "accepted": _l("Accepted for evaluation"),
+    "recognized": _l("Recognized"),
+    "not_recognized": _l("Not recognized"),
+}
+
+COUNCIL_STATUS_LABELS = {
+    "preparing": _l("Being prepared"),
+    "in_session": _l("In session"),
+    "closed": _l("Closed"),
+}
+
+COUNCIL_ROLE_LABELS = {
+    "chair": _l("Chair of the council"),
+    "secretary": _l("Secretary of the council"),
+    "member": _l("Member"),
+}

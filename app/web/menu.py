@@ -1,5 +1,6 @@
 """The main menu: each entry shows for the roles that may use it, once its page exists."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -15,6 +16,14 @@ class MenuItem:
     roles: tuple[str, ...] = (Role.STAFF,)
     group: object = None
     args: tuple = ()
+    # Also shown to someone without the roles when this says so (e.g. a council's members).
+    also_for: Callable | None = None
+
+
+def _sits_on_a_council(user) -> bool:
+    from app.councils.services import sits_on_a_council
+
+    return sits_on_a_council(user)
 
 
 MENU = (
@@ -30,6 +39,17 @@ MENU = (
     MenuItem(
         "commitments.tracking", _l("Tracking"), (Role.OFFICER, Role.LEADER), _l("Commitments")
     ),
+    MenuItem("initiatives.index", _l("All initiatives"), group=_l("Initiatives")),
+    MenuItem("initiatives.mine", _l("My initiatives"), group=_l("Initiatives")),
+    MenuItem("initiatives.new", _l("Register an initiative"), group=_l("Initiatives")),
+    MenuItem("initiatives.review", _l("Waiting for review"), (Role.OFFICER,), _l("Initiatives")),
+    MenuItem(
+        "councils.index",
+        _l("Initiative council"),
+        (Role.OFFICER, Role.LEADER),
+        _l("Initiatives"),
+        also_for=_sits_on_a_council,
+    ),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),
@@ -42,7 +62,9 @@ def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
     """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order."""
     groups: list[tuple[object, list]] = []
     for item in MENU:
-        if item.endpoint not in current_app.view_functions or not user.has_role(*item.roles):
+        if item.endpoint not in current_app.view_functions:
+            continue
+        if not user.has_role(*item.roles) and not (item.also_for and item.also_for(user)):
             continue
         entry = (url_for(item.endpoint), item.label, item.endpoint)
         if groups and item.group is not None and str(groups[-1][0]) == str(item.group):

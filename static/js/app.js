@@ -32,4 +32,20 @@
       window.print();
     }
   });
+
+  // Number inputs with data-sum="<name>" keep the form's <output data-sum-total="<name>"> up to
+  // date as the person types (the council's points and criteria weights); the server checks.
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    var name = el.getAttribute && el.getAttribute("data-sum");
+    if (!name || !el.form) return;
+    var total = 0;
+    el.form.querySelectorAll('[data-sum="' + name + '"]').forEach(function (input) {
+      var value = parseInt(input.value, 10);
+      if (!isNaN(value)) total += value;
+    });
+    el.form.querySelectorAll('[data-sum-total="' + name + '"]').forEach(function (output) {
+      output.textContent = String(total);
+    });
+  });
 })();

@@ -13,7 +13,7 @@ from lxml import html
 from sqlalchemy import select, update
 
 from app.commitments import review
-from app.commitments.exports import MOTTO, place_date
+from app.documents import MOTTO, place_date
 from app.extensions import db
 from app.models.commitments import CommitmentItem, CommitmentVersion
 from app.web.filters import short_seal, to_local

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models.campaigns import Campaign
 from app.models.directory import Role, Unit, User
+from app.models.initiatives import Initiative
 from tests.conftest import sign_in
 
 FIXED = {
@@ -68,8 +69,11 @@ def test_seed_if_empty_seeds_only_an_empty_database(app):
     first = runner.invoke(args=["seed-if-empty", "--staff", "10"])
     assert first.exit_code == 0, first.output
     assert db.session.scalar(select(func.count(Campaign.id))) == 1
+    statuses = sorted(db.session.scalars(select(Initiative.status)))
+    assert statuses == ["accepted", "draft", "returned", "submitted", "submitted"]
     count = db.session.scalar(select(func.count(User.id)))
     second = runner.invoke(args=["seed-if-empty", "--staff", "10"])
     assert "not seeding" in second.output
     assert db.session.scalar(select(func.count(User.id))) == count
     assert db.session.scalar(select(func.count(Campaign.id))) == 1
+    assert db.session.scalar(select(func.count(Initiative.id))) == 5
