@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from app import audit
-from app.commitments.exports import XLSX_MIMETYPE, content_disposition
+from app.documents import XLSX_MIMETYPE, content_disposition
 from app.extensions import db
 from app.initiatives import services
 from app.models.councils import CouncilResult

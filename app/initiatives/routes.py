@@ -11,6 +11,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.campaigns.services import current_campaign
+from app.councils import queries as council_queries
+from app.councils import services as councils
 from app.directory import unit_tree
 from app.errors import DomainError, InvalidTransition, ValidationFailed
 from app.extensions import db
@@ -23,6 +25,7 @@ from app.initiatives.forms import (
     EndorseForm,
 )
 from app.models.campaigns import Campaign, ContentArea
+from app.models.councils import Council
 from app.models.directory import Role
 from app.models.initiatives import Initiative, InitiativeAttachment, InitiativeAuthor
 from app.web.access import role_required
@@ -395,7 +398,9 @@ def upload_too_large():
     initiative = get_authored(request.view_args["initiative_id"])
     form = AttachmentForm(formdata=None)
     form.file.errors = [attachments.too_large_message()]
-    return _editor(initiative, status=413, block="attachments", file_form=form)
+    # htmx swaps a rejected form only on 422 (base.html's responseHandling).
+    status = 422 if is_htmx() else 413
+    return _editor(initiative, status=status, block="attachments", file_form=form)
 
 
 @bp.post("/<int:initiative_id>/attachments/<int:attachment_id>/delete")
@@ -460,14 +465,10 @@ def _show(initiative: Initiative, status: int = 200, **forms):
 
 def _council_url(initiative: Initiative) -> str:
     """The page of the council judging the initiative, for those who may open it."""
-    from app.councils import queries
-    from app.councils import services as councils
-    from app.models.councils import Council
-
     if initiative.council_id is None:
         return ""
     council = db.session.get(Council, initiative.council_id)
-    seat = queries.seats_of(current_user, [council.id]).get(council.id)
+    seat = council_queries.seats_of(current_user, [council.id]).get(council.id)
     if not councils.can_view(current_user, council, seat):
         return ""
     return url_for("councils.show", council_id=council.id)

@@ -486,6 +486,11 @@ def transition(
     initiative.status = to_status
     for name, value in values.items():
         setattr(initiative, name, value)
+    _record_step(actor, initiative, action, before, to_status, comment)
+
+
+def _record_step(actor: User, initiative: Initiative, action: str, before, after, comment):
+    """A step of the initiative's history, as its authors read it."""
     db.session.add(
         InitiativeEvent(
             initiative_id=initiative.id,
@@ -493,7 +498,7 @@ def transition(
             actor_name=actor.full_name,
             action=action,
             from_status=before,
-            to_status=to_status,
+            to_status=after,
             comment=comment,
         )
     )
@@ -644,16 +649,13 @@ def endorse(actor: User, initiative: Initiative, note: str | None) -> None:
         raise InvalidTransition(_("This initiative cannot be put forward now."))
     for name, value in values.items():
         setattr(initiative, name, value)
-    db.session.add(
-        InitiativeEvent(
-            initiative_id=initiative.id,
-            actor_id=actor.id,
-            actor_name=actor.full_name,
-            action="endorsed",
-            from_status=initiative.status,
-            to_status=initiative.status,
-            comment=initiative.endorsement_note,
-        )
+    _record_step(
+        actor,
+        initiative,
+        "endorsed",
+        initiative.status,
+        initiative.status,
+        initiative.endorsement_note,
     )
     audit.record(actor, "initiative.endorsed", initiative, label=initiative.title)
     notify_authors(initiative, "initiative.endorsed", {"name": actor.full_name}, actor.id)

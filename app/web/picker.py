@@ -6,6 +6,7 @@ from flask import request
 
 from app.directory import people_query
 from app.extensions import db
+from app.models.directory import User
 
 LIMIT = 10
 
@@ -17,8 +18,6 @@ def search_people(q: str, exclude_ids=()) -> list:
         return []
     stmt = people_query(q)
     if exclude_ids:
-        from app.models.directory import User
-
         stmt = stmt.where(User.id.not_in(list(exclude_ids)))
     return list(db.session.scalars(stmt.limit(LIMIT)).unique())
 

@@ -409,6 +409,10 @@ def test_upload_larger_than_the_request_limit_gets_the_editor_with_the_error(
     response = _upload(client, initiative.id, PDF + b"0" * (2 * 1024 * 1024), "lon.pdf")
     assert response.status_code == 413
     assert 'id="file-error"' in _text(response) and "Tệp lớn hơn 10 MB" in _text(response)
+    # htmx swaps a rejected form on 422: the section alone, with the error.
+    fragment = _upload(client, initiative.id, PDF + b"0" * (2 * 1024 * 1024), "lon.pdf", HX)
+    assert fragment.status_code == 422 and "<html" not in _text(fragment)
+    assert 'id="file-error"' in _text(fragment)
     assert db.session.scalar(select(func.count(InitiativeAttachment.id))) == 0
 
 
