@@ -78,3 +78,20 @@ def test_officer_edits_a_content_area_in_place(page, live_server, demo):
     expect(areas.locator("li.item-editing")).to_have_count(0)
     expect(areas.locator("li").first).to_contain_text("II.1 Thi đua tạo đột phá trong tư duy")
     assert page.url.endswith(f"/campaigns/{campaign.id}/edit")  # no full navigation
+
+
+def test_menu_opens_without_javascript(browser, live_server, demo):
+    """Bootstrap's dropdowns need a script: without one the menu shows its entries opened."""
+    from tests.e2e.conftest import DESKTOP
+
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP, locale="vi-VN")
+    page = context.new_page()
+    try:
+        browser_sign_in(page, live_server, "thidua", PASSWORD)
+        entry = page.get_by_role("link", name="Chờ xem xét", exact=True)
+        expect(entry).to_be_visible()
+        entry.click()
+        expect(page.get_by_role("heading", name="Sáng kiến chờ xem xét")).to_be_visible()
+        screenshot(page, "menu-nojs")
+    finally:
+        context.close()
