@@ -166,18 +166,6 @@ def excluded_members(members: list[CouncilMember], initiative: Initiative) -> li
     return [member for member in members if member.user_id in authors]
 
 
-def authors_of(initiative_id: int) -> set[int]:
-    ids = set(
-        db.session.scalars(
-            select(InitiativeAuthor.user_id).where(InitiativeAuthor.initiative_id == initiative_id)
-        )
-    )
-    created_by = db.session.scalar(
-        select(Initiative.created_by_id).where(Initiative.id == initiative_id)
-    )
-    return ids | ({created_by} if created_by is not None else set())
-
-
 # The session as each person sees it -----------------------------------------------------------
 
 

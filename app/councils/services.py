@@ -22,7 +22,6 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.councils.queries import (
-    authors_of,
     excluded_members,
     in_session_elsewhere,
     load,
@@ -31,7 +30,7 @@ from app.councils.queries import (
 )
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
-from app.initiatives.services import notify_authors, transition
+from app.initiatives.services import is_author, notify_authors, transition
 from app.models.campaigns import Campaign
 from app.models.councils import (
     CRITERION_MAX,
@@ -514,7 +513,7 @@ def require_judge(actor: User, council: Council, initiative: Initiative) -> Coun
         raise NotAllowed(_("Only the members of this council score its initiatives."))
     if initiative.council_id != council.id:
         raise NotAllowed(_("This initiative is not in the council's session."))
-    if actor.id in authors_of(initiative.id):
+    if is_author(actor, initiative):
         raise NotAllowed(
             _(
                 "You are an author or co-author of this initiative, so you do not take part "

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.campaigns.services import current_campaign
-from app.councils import queries as council_queries
 from app.councils import services as councils
 from app.directory import unit_tree
 from app.errors import DomainError, InvalidTransition, ValidationFailed
@@ -468,8 +467,7 @@ def _council_url(initiative: Initiative) -> str:
     if initiative.council_id is None:
         return ""
     council = db.session.get(Council, initiative.council_id)
-    seat = council_queries.seats_of(current_user, [council.id]).get(council.id)
-    if not councils.can_view(current_user, council, seat):
+    if not councils.can_view(current_user, council, councils.membership(current_user, council)):
         return ""
     return url_for("councils.show", council_id=council.id)
 

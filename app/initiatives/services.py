@@ -71,6 +71,9 @@ def is_reviewer(user: User) -> bool:
 
 
 def author_ids(initiative: Initiative) -> set[int]:
+    """The authors' user ids: from the authors already loaded (load() does), else a query."""
+    if "authors" in initiative.__dict__:
+        return {author.user_id for author in initiative.authors}
     return set(
         db.session.scalars(
             select(InitiativeAuthor.user_id).where(InitiativeAuthor.initiative_id == initiative.id)
