@@ -227,6 +227,34 @@ DEMO_INITIATIVES = (
         "returned",
     ),
     ("Sổ tay hướng dẫn sử dụng phần mềm quản lý văn bản", "nhanvien", None, 2, "draft"),
+    (
+        "Lịch họp điện tử dùng chung cho Lãnh đạo Văn phòng và các phòng",
+        "truongphong",
+        None,
+        0,
+        "accepted",
+    ),
+    (
+        "Tin bài ngắn kèm mã QR giới thiệu thủ tục hành chính trên Cổng thông tin",
+        "truyenthong",
+        None,
+        3,
+        "accepted",
+    ),
+    (
+        "Phân loại rác tại nguồn và thay chai nhựa bằng bình nước dùng chung tại trụ sở",
+        "lanhdao",
+        None,
+        4,
+        "accepted",
+    ),
+    (
+        "Bảng theo dõi phong trào thi đua trực tuyến thay cho báo cáo giấy hằng tháng",
+        "truyenthong",
+        ("truongphong", 20),
+        1,
+        "accepted",
+    ),
 )
 
 

@@ -14,6 +14,8 @@ from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.initiatives import services as initiatives
 from app.models.directory import Role, User
+from app.voting import queries as voting_queries
+from app.voting import services as voting
 from app.web.filters import local_today
 from app.web.htmx import render
 from app.web.picker import search_people
@@ -49,9 +51,11 @@ def home():
             "initiatives.review",
             "initiatives.index",
             "councils.index",
+            "voting.index",
         ),
         **(_commitment_tasks(campaign) if campaign is not None else {}),
         **_initiative_tasks(),
+        open_rounds=voting_queries.open_rounds_for(current_user, voting.now_utc()),
     )
 
 

@@ -37,6 +37,14 @@ from app.models.initiatives import (
     InitiativeStatus,
 )
 from app.models.notifications import Notification
+from app.models.voting import (
+    ResultsMode,
+    RoundStatus,
+    Vote,
+    VotingCandidate,
+    VotingParticipant,
+    VotingRound,
+)
 
 __all__ = [
     "GRANTABLE_ROLES",
@@ -68,8 +76,14 @@ __all__ = [
     "MemberRole",
     "Notification",
     "RegistrationReopening",
+    "ResultsMode",
     "Role",
+    "RoundStatus",
     "Unit",
     "User",
     "UserRole",
+    "Vote",
+    "VotingCandidate",
+    "VotingParticipant",
+    "VotingRound",
 ]

@@ -32,4 +32,5 @@ MESSAGES = {
     "initiative.not_recognized": _l(
         "The initiative council has not recognized the initiative “%(title)s”."
     ),
+    "voting.results": _l("The results of the voting round “%(title)s” have been published."),
 }

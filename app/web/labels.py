@@ -41,6 +41,14 @@ COUNCIL_STATUS_LABELS = {
     "closed": _l("Closed"),
 }
 
+ROUND_PHASE_LABELS = {
+    "draft": _l("Being prepared"),
+    "scheduled": _l("Not open yet"),
+    "open": _l("Voting open"),
+    "closed": _l("Voting closed"),
+    "results_published": _l("Results published"),
+}
+
 COUNCIL_ROLE_LABELS = {
     "chair": _l("Chair of the council"),
     "secretary": _l("Secretary of the council"),

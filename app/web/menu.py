@@ -50,6 +50,7 @@ MENU = (
         _l("Initiatives"),
         also_for=_sits_on_a_council,
     ),
+    MenuItem("voting.index", _l("Voting")),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),

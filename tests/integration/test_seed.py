@@ -70,10 +70,10 @@ def test_seed_if_empty_seeds_only_an_empty_database(app):
     assert first.exit_code == 0, first.output
     assert db.session.scalar(select(func.count(Campaign.id))) == 1
     statuses = sorted(db.session.scalars(select(Initiative.status)))
-    assert statuses == ["accepted", "draft", "returned", "submitted", "submitted"]
+    assert statuses == [*["accepted"] * 5, "draft", "returned", "submitted", "submitted"]
     count = db.session.scalar(select(func.count(User.id)))
     second = runner.invoke(args=["seed-if-empty", "--staff", "10"])
     assert "not seeding" in second.output
     assert db.session.scalar(select(func.count(User.id))) == count
     assert db.session.scalar(select(func.count(Campaign.id))) == 1
-    assert db.session.scalar(select(func.count(Initiative.id))) == 5
+    assert db.session.scalar(select(func.count(Initiative.id))) == 9
