@@ -116,9 +116,26 @@ def sits_on_council_of(user: User, initiative: Initiative) -> bool:
     )
 
 
+def put_to_the_vote(initiative: Initiative) -> bool:
+    """A candidate of a published voting round: its voters follow the card's link to it."""
+    from app.models.voting import RoundStatus, VotingCandidate, VotingRound
+
+    return bool(
+        db.session.scalar(
+            select(func.count(VotingCandidate.id))
+            .join(VotingRound, VotingRound.id == VotingCandidate.round_id)
+            .where(
+                VotingCandidate.initiative_id == initiative.id,
+                VotingRound.status == RoundStatus.PUBLISHED,
+            )
+        )
+    )
+
+
 def can_view(user: User, initiative: Initiative) -> bool:
     """Authors always; once submitted the officer, leaders and the unit's head; once accepted
-    everyone (the council's members also see those it did not recognize)."""
+    everyone (the council's members also see those it did not recognize, and so does everyone
+    when it was put to the vote before the council decided)."""
     if is_author(user, initiative):
         return True
     if initiative.status == S.DRAFT:
@@ -127,7 +144,9 @@ def can_view(user: User, initiative: Initiative) -> bool:
         return True
     if initiative.status in PUBLIC_STATUSES:
         return True
-    return initiative.status in COUNCIL_STATUSES and sits_on_council_of(user, initiative)
+    if initiative.status not in COUNCIL_STATUSES:
+        return False
+    return sits_on_council_of(user, initiative) or put_to_the_vote(initiative)
 
 
 def can_see_confidential(user: User, initiative: Initiative) -> bool:

@@ -52,7 +52,7 @@ from app.notifications.services import link_to
 from app.text import clean, clean_paragraphs
 
 SUMMARY_MAX = 600
-AREA_MAX = 160
+AREA_MAX = 110
 # A vote that meets a concurrent change of the same ballot is tried again this many times.
 ATTEMPTS = 3
 

@@ -185,7 +185,28 @@ def test_officer_creates_a_round_in_local_time(client, login, people, campaign):
     assert round_.results_mode == "live" and not round_.is_open_to_all
     assert [u.id for u in reload(round_).units] == [people["unit"].id]
     page = client.get(f"/voting/{round_.id}/edit").get_data(as_text=True)
-    assert 'value="2027-01-05T08:00"' in page
+    assert (
+        'value="2027-01-05T08:00"' in page
+        and 'checked class="form-check-input" id="results_mode-1"' in page
+    )
+    changed = post(
+        client,
+        f"/voting/{round_.id}/edit",
+        {
+            "title": "Bình chọn sáng kiến tiêu biểu (đợt 2)",
+            "opens_at": "2027-01-06T07:30",
+            "closes_at": "2027-01-10T17:30",
+            "max_votes": "2",
+            "min_votes": "1",
+            "results_mode": "after_close",
+            "audience": "all",
+        },
+    )
+    assert changed.status_code == 303
+    round_ = reload(round_)
+    assert round_.title.endswith("(đợt 2)") and round_.is_open_to_all and round_.units == []
+    assert round_.opens_at == datetime(2027, 1, 6, 0, 30, tzinfo=UTC)
+    assert (round_.max_votes, round_.min_votes) == (2, 1)
 
 
 def test_bad_round_input_comes_back_with_errors_beside_the_fields(client, login, people, campaign):
@@ -318,7 +339,7 @@ def test_the_fourth_vote_is_disabled_then_refused_and_a_vote_can_be_moved(
     for candidate in ids[1:4]:
         assert _vote(client, round_, candidate, htmx=True).status_code == 200
     page = client.get(f"/voting/{round_.id}").get_data(as_text=True)
-    assert "Bạn đã dùng hết phiếu" in page
+    assert "Bạn đã dùng hết 3 phiếu</p>" in page
     assert re.search(rf'id="vote-{ids[4]}" disabled', page)
     assert "Bạn đã dùng hết 3 phiếu: hãy rút một phiếu để chọn sáng kiến này." in page
     refused = _vote(client, round_, ids[4], htmx=True)
@@ -573,9 +594,18 @@ def test_round_page_results_and_home_run_the_same_queries_with_3_and_30_candidat
             counts.append(len(statements))
         return counts
 
-    few = measure(setup(3))
-    many = measure(setup(30))
-    assert few == many
+    def measure_officer(round_) -> list[int]:
+        switch(client, officer)
+        counts = []
+        for url in (f"/voting/{round_.id}", f"/voting/{round_.id}/non-voters", "/voting/"):
+            with count_queries() as statements:
+                assert client.get(url).status_code == 200, url
+            counts.append(len(statements))
+        return counts
+
+    few_round, many_round = setup(3), setup(30)
+    assert measure(few_round) == measure(many_round)
+    assert measure_officer(few_round) == measure_officer(many_round)
 
 
 def test_an_old_closed_round_is_listed_with_its_phase(client, login, people, rounds):
@@ -584,3 +614,23 @@ def test_an_old_closed_round_is_listed_with_its_phase(client, login, people, rou
     assert "Đã kết thúc" in page and "Đang bình chọn" in page
     assert "Đang chuẩn bị" not in page  # drafts are the officer's
     assert datetime.now(UTC) - timedelta(days=1) < reload(rounds["open"]).closes_at
+
+
+def test_a_candidate_the_council_did_not_recognize_stays_readable_by_the_voters(
+    client, login, people, ballot
+):
+    from app.models.initiatives import Initiative, InitiativeStatus
+
+    round_, ids = ballot
+    initiative_id = db.session.scalar(
+        select(VotingCandidate.initiative_id).where(VotingCandidate.id == ids[1])
+    )
+    initiative = db.session.get(Initiative, initiative_id)
+    initiative.status = InitiativeStatus.NOT_RECOGNIZED
+    db.session.commit()
+    login(make_user())
+    assert client.get(f"/initiatives/{initiative_id}").status_code == 200
+    # Without a published round it is the council's members' again.
+    db.session.delete(db.session.get(VotingRound, round_.id))
+    db.session.commit()
+    assert client.get(f"/initiatives/{initiative_id}").status_code == 403

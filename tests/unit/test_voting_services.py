@@ -466,3 +466,16 @@ def test_candidates_cannot_be_removed_from_another_round(campaign, officer):
         )
         == 2
     )
+
+
+def test_an_initiative_no_longer_accepted_stops_the_publication(campaign, officer):
+    made = candidates(campaign, 3, officer=officer)
+    round_ = make_round(campaign, made, officer=officer, publish=False)
+    db.session.execute(
+        update(Initiative).where(Initiative.id == made[1].id).values(status="not_recognized")
+    )
+    db.session.commit()
+    with pytest.raises(InvalidTransition) as caught:
+        services.publish_round(seen(officer), reload(round_), now())
+    assert "Sáng kiến ứng viên số 2" in caught.value.message
+    assert reload(round_).status == "draft"
