@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from app.initiatives.routes import bp as initiatives_bp
     from app.main.routes import bp as main_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.surveys.routes import bp as surveys_bp
     from app.voting.routes import bp as voting_bp
 
     app.register_blueprint(auth_bp)
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(initiatives_bp, url_prefix="/initiatives")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(voting_bp, url_prefix="/voting")
+    app.register_blueprint(surveys_bp, url_prefix="/surveys")
 
 
 def register_cli(app: Flask) -> None:

@@ -14,6 +14,7 @@ from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.initiatives import services as initiatives
 from app.models.directory import Role, User
+from app.surveys import queries as survey_queries
 from app.voting import queries as voting_queries
 from app.voting import services as voting
 from app.web.filters import local_today
@@ -56,6 +57,7 @@ def home():
         **(_commitment_tasks(campaign) if campaign is not None else {}),
         **_initiative_tasks(),
         open_rounds=voting_queries.open_rounds_for(current_user, voting.now_utc()),
+        open_surveys=survey_queries.open_for(current_user, voting.now_utc()),
     )
 
 

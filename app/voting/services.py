@@ -29,11 +29,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
+from app.audiences import Audience, unit_errors
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.initiatives.services import PUBLIC_STATUSES
 from app.models.campaigns import Campaign
-from app.models.directory import Role, Unit, User
+from app.models.directory import Role, User
 from app.models.initiatives import Initiative, InitiativeAuthor
 from app.models.notifications import Notification
 from app.models.voting import (
@@ -74,19 +75,16 @@ def is_overseer(user: User) -> bool:
     return user.has_role(Role.OFFICER, Role.LEADER)
 
 
+ROUND_AUDIENCE = Audience(voting_round_units, "round_id")
+
+
 def unit_ids(round_: VotingRound) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(voting_round_units.c.unit_id).where(voting_round_units.c.round_id == round_.id)
-        )
-    )
+    return ROUND_AUDIENCE.unit_ids(round_.id)
 
 
 def is_eligible(user: User, round_: VotingRound) -> bool:
     """An active person, of one of the round's units unless it is open to all staff."""
-    if not user.is_active:
-        return False
-    return round_.is_open_to_all or (user.unit_id is not None and user.unit_id in unit_ids(round_))
+    return ROUND_AUDIENCE.admits(user, round_)
 
 
 def can_view(user: User, round_: VotingRound) -> bool:
@@ -162,14 +160,9 @@ def _round_values(data: dict) -> tuple[dict, list[int]]:
         errors["results_mode"] = [_("Choose when the results are shown.")]
     open_to_all = bool(data.get("is_open_to_all", True))
     units = sorted(set(data.get("unit_ids") or ()))
-    if not open_to_all:
-        known = (
-            set(db.session.scalars(select(Unit.id).where(Unit.id.in_(units)))) if units else set()
-        )
-        if not units:
-            errors["unit_ids"] = [_("Choose at least one unit whose staff vote.")]
-        elif known != set(units):
-            errors["unit_ids"] = [_("Choose units from the list.")]
+    missing = _("Choose at least one unit whose staff vote.")
+    if problems := unit_errors(open_to_all, units, missing, _("Choose units from the list.")):
+        errors["unit_ids"] = problems
     if errors:
         raise ValidationFailed(errors)
     values = {
@@ -185,14 +178,6 @@ def _round_values(data: dict) -> tuple[dict, list[int]]:
     return values, ([] if open_to_all else units)
 
 
-def _set_units(round_: VotingRound, units: list[int]) -> None:
-    db.session.execute(delete(voting_round_units).where(voting_round_units.c.round_id == round_.id))
-    if units:
-        db.session.execute(
-            insert(voting_round_units), [{"round_id": round_.id, "unit_id": u} for u in units]
-        )
-
-
 def create_round(actor: User, campaign: Campaign, data: dict) -> VotingRound:
     """A draft round of the campaign; candidates are added next."""
     _require_manager(actor)
@@ -200,7 +185,7 @@ def create_round(actor: User, campaign: Campaign, data: dict) -> VotingRound:
     round_ = VotingRound(campaign_id=campaign.id, created_by_id=actor.id, **values)
     db.session.add(round_)
     db.session.flush()
-    _set_units(round_, units)
+    ROUND_AUDIENCE.set_units(round_.id, units)
     audit.record(actor, "voting.round_created", round_, label=round_.title)
     db.session.commit()
     return round_
@@ -213,7 +198,7 @@ def update_round(actor: User, round_: VotingRound, data: dict) -> None:
     values, units = _round_values(data)
     for key, value in values.items():
         setattr(round_, key, value)
-    _set_units(round_, units)
+    ROUND_AUDIENCE.set_units(round_.id, units)
     audit.record(actor, "voting.round_updated", round_, label=round_.title)
     db.session.commit()
 
@@ -424,16 +409,7 @@ def publish_results(actor: User, round_: VotingRound, now: datetime) -> int:
 
 def eligible_users(round_: VotingRound):
     """The select() of the people who may vote in the round."""
-    stmt = select(User).where(User.is_active.is_(True))
-    if not round_.is_open_to_all:
-        stmt = stmt.where(
-            User.unit_id.in_(
-                select(voting_round_units.c.unit_id).where(
-                    voting_round_units.c.round_id == round_.id
-                )
-            )
-        )
-    return stmt
+    return ROUND_AUDIENCE.people(round_)
 
 
 # The ballot ----------------------------------------------------------------------------------

@@ -41,6 +41,13 @@ COUNCIL_STATUS_LABELS = {
     "closed": _l("Closed"),
 }
 
+SURVEY_PHASE_LABELS = {
+    "draft": _l("Being prepared"),
+    "scheduled": _l("Not open yet"),
+    "open": _l("Open for answers"),
+    "closed": _l("Closed"),
+}
+
 ROUND_PHASE_LABELS = {
     "draft": _l("Being prepared"),
     "scheduled": _l("Not open yet"),

@@ -51,6 +51,7 @@ MENU = (
         also_for=_sits_on_a_council,
     ),
     MenuItem("voting.index", _l("Voting")),
+    MenuItem("surveys.index", _l("Surveys")),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),

@@ -48,4 +48,27 @@
       output.textContent = String(total);
     });
   });
+
+  // A survey question with data-show-if="q<id>" appears only while that question's answer is
+  // one of data-show-values; the server ignores its answer otherwise.
+  function refreshConditions(form) {
+    form.querySelectorAll("[data-show-if]").forEach(function (block) {
+      var name = block.getAttribute("data-show-if");
+      var wanted = (block.getAttribute("data-show-values") || "").split(",");
+      var chosen = [];
+      form.querySelectorAll('[name="' + name + '"]').forEach(function (input) {
+        if ((input.type === "radio" || input.type === "checkbox") ? input.checked : input.value) {
+          chosen.push(input.value);
+        }
+      });
+      block.hidden = !chosen.some(function (value) { return wanted.indexOf(value) !== -1; });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest(".survey-form");
+    if (form) refreshConditions(form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".survey-form").forEach(refreshConditions);
+  });
 })();

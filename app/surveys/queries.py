@@ -1,0 +1,75 @@
+"""What the survey list reads: the open surveys addressed to a person with whether they have
+answered or have a draft, every survey for the officer and the leaders, response counts."""
+
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models.directory import User
+from app.models.surveys import (
+    Survey,
+    SurveyDraft,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveyStatus,
+    survey_units,
+)
+
+
+def _addressed_to(user: User):
+    in_units = select(survey_units.c.survey_id).where(
+        survey_units.c.survey_id == Survey.id, survey_units.c.unit_id == user.unit_id
+    )
+    return or_(Survey.is_open_to_all.is_(True), in_units.exists())
+
+
+def open_for(user: User, now: datetime) -> list[tuple[Survey, bool, bool]]:
+    """[(survey, answered, has a named draft)] of the open surveys addressed to the user (one
+    query)."""
+    if not user.is_active:
+        return []
+    rows = db.session.execute(
+        select(
+            Survey,
+            SurveyParticipation.user_id.is_not(None),
+            SurveyDraft.id.is_not(None),
+        )
+        .outerjoin(
+            SurveyParticipation,
+            and_(
+                SurveyParticipation.survey_id == Survey.id,
+                SurveyParticipation.user_id == user.id,
+            ),
+        )
+        .outerjoin(
+            SurveyDraft, and_(SurveyDraft.survey_id == Survey.id, SurveyDraft.user_id == user.id)
+        )
+        .where(
+            Survey.status == SurveyStatus.PUBLISHED,
+            Survey.opens_at <= now,
+            Survey.closes_at > now,
+            _addressed_to(user),
+        )
+        .order_by(Survey.closes_at, Survey.id)
+    ).all()
+    return [(survey, bool(answered), bool(draft)) for survey, answered, draft in rows]
+
+
+def all_surveys() -> list[Survey]:
+    return list(
+        db.session.scalars(
+            select(Survey)
+            .options(joinedload(Survey.campaign))
+            .order_by(Survey.opens_at.desc(), Survey.id.desc())
+        )
+    )
+
+
+def response_counts() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            select(SurveyResponse.survey_id, func.count()).group_by(SurveyResponse.survey_id)
+        ).all()
+    )
