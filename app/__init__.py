@@ -118,7 +118,9 @@ def register_blueprints(app: Flask) -> None:
     from app.councils.routes import bp as councils_bp
     from app.initiatives.routes import bp as initiatives_bp
     from app.main.routes import bp as main_bp
+    from app.monitoring.routes import bp as monitoring_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.reminders.routes import bp as reminders_bp
     from app.surveys.routes import bp as surveys_bp
     from app.voting.routes import bp as voting_bp
 
@@ -132,6 +134,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(voting_bp, url_prefix="/voting")
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
+    app.register_blueprint(reminders_bp, url_prefix="/reminders")
+    app.register_blueprint(monitoring_bp, url_prefix="/monitoring")
 
 
 def register_cli(app: Flask) -> None:

@@ -19,6 +19,8 @@ ENV_INTS = (
     "IMPORT_MAX_BYTES",
     "INITIATIVE_ATTACHMENT_MAX_BYTES",
     "INITIATIVE_ATTACHMENTS_MAX",
+    "REMINDER_INTERVAL_HOURS",
+    "REMINDER_MAX",
 )
 ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS")
 
@@ -50,6 +52,9 @@ class Defaults:
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PAGE_SIZE = 25
+    # Nobody is reminded about the same thing again within this many hours, nor more often.
+    REMINDER_INTERVAL_HOURS = 24
+    REMINDER_MAX = 3
 
     # Attachments of initiatives; the upload route takes requests up to INITIATIVE_UPLOAD_MAX
     # so that a file too large is refused beside the field rather than by a bare 413.

@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "survey.question_moved": _l("Survey question moved"),
     "survey.submitted": _l("Survey answered"),
     "survey.exported": _l("Survey responses exported"),
+    "reminder.sent": _l("Reminders sent"),
     "council.created": _l("Initiative council set up"),
     "council.updated": _l("Initiative council details changed"),
     "council.deleted": _l("Initiative council deleted"),

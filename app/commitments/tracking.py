@@ -95,7 +95,7 @@ def parse_sort(value: str | None) -> tuple[str | None, bool]:
     return key, descending
 
 
-def _figures_by_unit(campaign: Campaign) -> dict[int | None, Figures]:
+def figures_by_unit(campaign: Campaign) -> dict[int | None, Figures]:
     """Active people per unit and their commitments' statuses, in one grouped query."""
     columns = [func.count(User.id), func.count(case((Commitment.id.is_(None), 1)))]
     columns += [func.count(case((Commitment.status == status, 1))) for status in STATUSES[1:]]
@@ -193,7 +193,7 @@ def report(
     and the people in `status` (by default those not yet signed). `unit_id` keeps that unit and
     the units below it; `status` keeps the units with someone in it. Four queries."""
     tree = unit_tree()
-    figures = _figures_by_unit(campaign)
+    figures = figures_by_unit(campaign)
     collectives = _collectives(campaign)
     unit_ids = subtree_ids(tree, unit_id) if unit_id else None
     if not unit_ids:

@@ -37,6 +37,7 @@ from app.models.initiatives import (
     InitiativeStatus,
 )
 from app.models.notifications import Notification
+from app.models.reminders import Reminder, ReminderKind
 from app.models.surveys import (
     QuestionKind,
     Survey,
@@ -89,6 +90,8 @@ __all__ = [
     "Notification",
     "QuestionKind",
     "RegistrationReopening",
+    "Reminder",
+    "ReminderKind",
     "ResultsMode",
     "Role",
     "RoundStatus",

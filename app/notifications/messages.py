@@ -33,4 +33,5 @@ MESSAGES = {
         "The initiative council has not recognized the initiative “%(title)s”."
     ),
     "voting.results": _l("The results of the voting round “%(title)s” have been published."),
+    "reminder": _l("%(title)s: %(body)s"),
 }

@@ -81,6 +81,13 @@ def percent(value: float | None) -> str:
     return format_percent(value / 100, "#,##0.#%")
 
 
+def _unread_notifications(user) -> int:
+    """The bell's count: the signed-in user's notifications not yet read (one query)."""
+    from app.notifications.services import unread_count
+
+    return unread_count(user.id)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -92,5 +99,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["menu_for"] = menu_for
+    app.jinja_env.globals["unread_notifications"] = _unread_notifications
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -204,3 +204,23 @@ def test_an_anonymous_survey_hides_small_units_and_exports_with_diacritics(
     assert "Số hóa văn bản" in {cell for row in rows[1:] for cell in row}
     assert any("Kế hoạch thực hiện văn bản nào?" in header for header in rows[0])
     assert not any(header in ("Họ và tên", "Đơn vị") for header in rows[0])
+
+    # A follow-up, answered differently, compared with the first survey.
+    from datetime import timedelta
+
+    from app.surveys import services
+    from tests.review_helpers import seen
+
+    copy = services.duplicate_survey(seen(officer), services.load(survey.id), "Khảo sát lần 2")
+    copy = services.load(copy.id)
+    copy.opens_at = services.now_utc() - timedelta(hours=1)
+    db.session.commit()
+    services.publish(seen(officer), services.load(copy.id))
+    person = db.session.scalar(select(User).where(User.username == "nhanvien"))
+    answer_all(copy, person, {"Kế hoạch thực hiện văn bản nào?": "Chỉ thị 27"})
+    page.goto(f"{live_server}/surveys/{copy.id}/results")
+    page.get_by_role("link", name="So sánh").click()
+    expect(page.get_by_role("heading", name="So sánh hai đợt khảo sát")).to_be_visible()
+    expect(page.get_by_text("Khảo sát lần 2").first).to_be_visible()
+    assert_accessible(page, "comparison")
+    screenshot(page, "survey-compare")

@@ -1,0 +1,250 @@
+"""What the monitoring dashboard reads for the current campaign, per unit and for the office:
+staff, commitments signed and confirmed, initiatives submitted and recognized, the latest
+voting round's turnout, the open surveys' response rate, and signatures and responses per day.
+Every figure is grouped in SQL, so the page runs the same queries whatever the number of staff.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, select
+
+from app.commitments.tracking import figures_by_unit
+from app.directory import unit_tree
+from app.extensions import db
+from app.models.campaigns import Campaign
+from app.models.commitments import Commitment, CommitmentVersion
+from app.models.initiatives import Initiative, InitiativeStatus
+from app.models.surveys import Survey, SurveyParticipation, SurveyStatus
+from app.models.voting import RoundStatus, VotingParticipant, VotingRound
+from app.surveys.services import audience
+from app.voting.services import eligible_users
+from app.web.filters import local_zone, to_local
+
+DAYS = 30
+SORT_KEYS = ("unit", "staff", "signed", "confirmed", "submitted", "recognized", "voted", "answered")
+
+
+def _rate(done: int, of: int) -> float | None:
+    return round(100 * done / of, 1) if of else None
+
+
+@dataclass
+class Row:
+    unit_id: int | None
+    name: str
+    depth: int
+    staff: int = 0
+    signed: int = 0
+    confirmed: int = 0
+    submitted: int = 0
+    recognized: int = 0
+    voters: int = 0  # eligible in the latest round
+    voted: int = 0
+    addressed: int = 0  # people the open surveys are for (summed over surveys)
+    answered: int = 0
+
+    @property
+    def signed_rate(self):
+        return _rate(self.signed, self.staff)
+
+    @property
+    def confirmed_rate(self):
+        return _rate(self.confirmed, self.staff)
+
+    @property
+    def voted_rate(self):
+        return _rate(self.voted, self.voters)
+
+    @property
+    def answered_rate(self):
+        return _rate(self.answered, self.addressed)
+
+    def add(self, other: "Row") -> None:
+        for name in (
+            "staff",
+            "signed",
+            "confirmed",
+            "submitted",
+            "recognized",
+            "voters",
+            "voted",
+            "addressed",
+            "answered",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Dashboard:
+    rows: list[Row]
+    totals: Row
+    latest_round: VotingRound | None
+    open_surveys: list[Survey]
+    days: list[tuple[date, int, int]] = field(default_factory=list)  # (day, signatures, answers)
+
+    @property
+    def top_day(self) -> int:
+        return max((max(s, a) for _d, s, a in self.days), default=0)
+
+
+def _initiatives(campaign: Campaign) -> dict[int | None, tuple[int, int]]:
+    submitted = func.count(Initiative.id)
+    recognized = func.count(Initiative.id).filter(Initiative.status == InitiativeStatus.RECOGNIZED)
+    rows = db.session.execute(
+        select(Initiative.unit_id, submitted, recognized)
+        .where(Initiative.campaign_id == campaign.id, Initiative.status != InitiativeStatus.DRAFT)
+        .group_by(Initiative.unit_id)
+    ).all()
+    return {unit_id: (s, r) for unit_id, s, r in rows}
+
+
+def latest_round(campaign: Campaign, now: datetime) -> VotingRound | None:
+    return db.session.scalar(
+        select(VotingRound)
+        .where(
+            VotingRound.campaign_id == campaign.id,
+            VotingRound.status == RoundStatus.PUBLISHED,
+            VotingRound.opens_at <= now,
+        )
+        .order_by(VotingRound.opens_at.desc(), VotingRound.id.desc())
+        .limit(1)
+    )
+
+
+def _turnout(round_: VotingRound | None) -> dict[int | None, tuple[int, int]]:
+    if round_ is None:
+        return {}
+    people = eligible_users(round_).subquery()
+    rows = db.session.execute(
+        select(people.c.unit_id, func.count(people.c.id), func.count(VotingParticipant.user_id))
+        .select_from(people)
+        .outerjoin(
+            VotingParticipant,
+            and_(
+                VotingParticipant.user_id == people.c.id,
+                VotingParticipant.round_id == round_.id,
+                VotingParticipant.vote_count > 0,
+            ),
+        )
+        .group_by(people.c.unit_id)
+    ).all()
+    return {unit_id: (eligible, voted) for unit_id, eligible, voted in rows}
+
+
+def open_surveys(campaign: Campaign, now: datetime) -> list[Survey]:
+    return list(
+        db.session.scalars(
+            select(Survey)
+            .where(
+                Survey.campaign_id == campaign.id,
+                Survey.status == SurveyStatus.PUBLISHED,
+                Survey.opens_at <= now,
+                Survey.closes_at > now,
+            )
+            .order_by(Survey.closes_at, Survey.id)
+        )
+    )
+
+
+def _answers(surveys: list[Survey]) -> dict[int | None, tuple[int, int]]:
+    """{unit id: (people addressed, answered)} summed over the open surveys (one query each,
+    bounded by the number of open surveys, not of people)."""
+    totals: dict[int | None, tuple[int, int]] = {}
+    for survey in surveys:
+        people = audience(survey).subquery()
+        rows = db.session.execute(
+            select(
+                people.c.unit_id, func.count(people.c.id), func.count(SurveyParticipation.user_id)
+            )
+            .select_from(people)
+            .outerjoin(
+                SurveyParticipation,
+                and_(
+                    SurveyParticipation.user_id == people.c.id,
+                    SurveyParticipation.survey_id == survey.id,
+                ),
+            )
+            .group_by(people.c.unit_id)
+        ).all()
+        for unit_id, addressed, answered in rows:
+            before = totals.get(unit_id, (0, 0))
+            totals[unit_id] = (before[0] + addressed, before[1] + answered)
+    return totals
+
+
+def _per_day(campaign: Campaign, surveys_of_campaign, today: date) -> list[tuple[date, int, int]]:
+    """Signatures and survey answers per local day over the last DAYS days (two queries)."""
+    start = today - timedelta(days=DAYS - 1)
+    since = datetime.combine(start, time.min, tzinfo=local_zone()).astimezone(UTC)
+    # Signatures are few (one per person and version): read their times, count by local day.
+    signed_times = db.session.scalars(
+        select(CommitmentVersion.signed_at)
+        .join(Commitment, Commitment.id == CommitmentVersion.commitment_id)
+        .where(Commitment.campaign_id == campaign.id, CommitmentVersion.signed_at >= since)
+    ).all()
+    signatures: dict[date, int] = {}
+    for moment in signed_times:
+        day = to_local(moment).date()
+        signatures[day] = signatures.get(day, 0) + 1
+    answers = dict(
+        db.session.execute(
+            select(SurveyParticipation.answered_on, func.count())
+            .where(
+                SurveyParticipation.survey_id.in_(surveys_of_campaign),
+                SurveyParticipation.answered_on >= start,
+            )
+            .group_by(SurveyParticipation.answered_on)
+        ).all()
+    )
+    return [
+        (
+            start + timedelta(days=n),
+            signatures.get(start + timedelta(days=n), 0),
+            answers.get(start + timedelta(days=n), 0),
+        )
+        for n in range(DAYS)
+    ]
+
+
+def dashboard(campaign: Campaign, now: datetime, today: date, sort: str | None = None) -> Dashboard:
+    """The figures of every unit (tree order, or sorted) and of the office."""
+    commitments = figures_by_unit(campaign)
+    initiatives = _initiatives(campaign)
+    round_ = latest_round(campaign, now)
+    turnout = _turnout(round_)
+    surveys = open_surveys(campaign, now)
+    answers = _answers(surveys)
+    rows = []
+    for unit, depth in [*unit_tree(), (None, 0)]:
+        unit_id = unit.id if unit is not None else None
+        figures = commitments.get(unit_id)
+        row = Row(unit_id, unit.name if unit is not None else "", depth)
+        if figures is not None:
+            row.staff = figures.staff
+            row.signed = figures.signed_total
+            row.confirmed = figures.counts["confirmed"]
+        row.submitted, row.recognized = initiatives.get(unit_id, (0, 0))
+        row.voters, row.voted = turnout.get(unit_id, (0, 0))
+        row.addressed, row.answered = answers.get(unit_id, (0, 0))
+        if unit is not None or row.staff:
+            rows.append(row)
+    totals = Row(None, "", 0)
+    for row in rows:
+        totals.add(row)
+    key = (sort or "").lstrip("-")
+    if key in SORT_KEYS and key != "unit":
+        value = {
+            "staff": lambda r: r.staff,
+            "signed": lambda r: r.signed_rate or -1,
+            "confirmed": lambda r: r.confirmed_rate or -1,
+            "submitted": lambda r: r.submitted,
+            "recognized": lambda r: r.recognized,
+            "voted": lambda r: r.voted_rate or -1,
+            "answered": lambda r: r.answered_rate or -1,
+        }[key]
+        rows.sort(key=value, reverse=(sort or "").startswith("-"))
+    elif key == "unit":
+        rows.sort(key=lambda r: r.name, reverse=(sort or "").startswith("-"))
+    campaign_surveys = select(Survey.id).where(Survey.campaign_id == campaign.id)
+    return Dashboard(rows, totals, round_, surveys, _per_day(campaign, campaign_surveys, today))

@@ -1,0 +1,33 @@
+"""The monitoring dashboard (/monitoring/) for the officer and the leaders: the current
+campaign's figures per unit, sortable, each linking to the people who have not done that
+thing yet, with signatures and survey answers per day."""
+
+from flask import Blueprint, request
+from flask_login import current_user
+
+from app.campaigns.services import current_campaign
+from app.models.directory import Role
+from app.monitoring import queries
+from app.voting.services import now_utc
+from app.web.access import role_required
+from app.web.filters import local_today
+from app.web.htmx import render
+
+bp = Blueprint("monitoring", __name__)
+
+
+@bp.get("/")
+@role_required(Role.OFFICER, Role.LEADER)
+def dashboard():
+    """Per unit: staff, signed and confirmed %, initiatives, turnout, response rate."""
+    campaign = current_campaign()
+    sort = request.args.get("sort")
+    board = queries.dashboard(campaign, now_utc(), local_today(), sort) if campaign else None
+    return render(
+        "monitoring/dashboard.html",
+        block="board",
+        campaign=campaign,
+        board=board,
+        sort=sort or "",
+        is_officer=current_user.has_role(Role.OFFICER),
+    )
