@@ -38,10 +38,20 @@ def database(tmp_path):
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    # The test's connections carry the schema's name, so that a test which failed with a
+    # transaction still open in some thread cannot block the drop (and with it the whole run).
+    options = {"options": f"-csearch_path={schema}", "application_name": schema}
     try:
-        yield url, {"connect_args": {"options": f"-csearch_path={schema}"}}
+        yield url, {"connect_args": options}
     finally:
         with admin.begin() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": schema},
+            )
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 

@@ -586,7 +586,7 @@ def test_two_concurrent_signatures_give_exactly_one(app, owner, campaign):
         assert sign_in(each, owner.username).status_code == 303
         tokens.append(csrf_token(each, "/commitments/"))
     url = f"/commitments/{commitment.id}/sign"
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=30)
     results: list[int] = []
 
     def sign(each, token):
@@ -598,7 +598,8 @@ def test_two_concurrent_signatures_give_exactly_one(app, owner, campaign):
         results.append(response.status_code)
 
     threads = [
-        threading.Thread(target=sign, args=pair) for pair in zip(clients, tokens, strict=True)
+        threading.Thread(target=sign, args=pair, daemon=True)
+        for pair in zip(clients, tokens, strict=True)
     ]
     for thread in threads:
         thread.start()

@@ -523,7 +523,7 @@ def test_twenty_concurrent_votes_of_one_voter_keep_the_limit(app, client, people
     assert sign_in(client, voter.username).status_code == 303
     token = csrf_token(client, "/")  # before reading the cookie: the token lives in the session
     cookie = client.get_cookie("session").value
-    start = threading.Barrier(20)
+    start = threading.Barrier(20, timeout=30)
     url = f"/voting/{round_.id}/ballot"
     statuses: list[int] = []
 
@@ -542,7 +542,9 @@ def test_twenty_concurrent_votes_of_one_voter_keep_the_limit(app, client, people
         except BaseException as error:  # reported below: a thread's exception is otherwise lost
             failures.append(error)
 
-    threads = [threading.Thread(target=send, args=(ids[1 + n % 4],)) for n in range(20)]
+    threads = [
+        threading.Thread(target=send, args=(ids[1 + n % 4],), daemon=True) for n in range(20)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
