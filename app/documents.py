@@ -27,6 +27,25 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 TEXT_WIDTH_MM = 210 - 30 - 15
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def number_text(value: float | None, decimals: int = 2) -> str:
+    """A figure as a Vietnamese document prints it: 1.234,5 (dot for thousands, decimal
+    comma, no trailing zeros); "—" for none."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def percent_text(share: float | None) -> str:
+    """A share 0..1 as a percentage with at most one decimal: "33,3%", "50%"."""
+    if share is None:
+        return "—"
+    return f"{number_text(100 * share, 1)}%"
 
 
 def place_date(day: date | None) -> str:
@@ -145,6 +164,16 @@ def para(
     return paragraph
 
 
+def heading(document, text: str) -> None:
+    """A section's heading ("I. ...", "1. ..."), kept on the page of what follows."""
+    para(document, text, bold=True, keep_with_next=True, first_line_mm=10)
+
+
+def body(document, text: str, **options):
+    """A paragraph of the body, its first line indented."""
+    return para(document, text, first_line_mm=10, **options)
+
+
 def labelled(container, label: str, text: str, first_line_mm: float = 10):
     """ "Label: text" as one paragraph (no label: the text alone)."""
     paragraph = para(container, first_line_mm=first_line_mm)
@@ -186,6 +215,22 @@ def agency_header(document) -> None:
     para(right, MOTTO[1], size=14, bold=True, underline=True, align=CENTER, space_after=0)
 
 
+def closing(document, recipients: list[str], signer: list[str], name: str = "") -> None:
+    """The foot of a document: "Nơi nhận" and its list on the left; on the right the signer's
+    capacity (bold capitals, one line each, e.g. "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN
+    PHÒNG"), room for the signature, and the name."""
+    _table, left, right = two_columns(document, 82)
+    para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT, space_after=0)
+    for line in recipients:
+        para(left, line, size=11, align=LEFT, space_after=0)
+    for line in signer:
+        para(right, line, bold=True, align=CENTER, space_after=0)
+    if name:
+        for _blank in range(4):
+            para(right, align=CENTER, space_after=0)
+        para(right, name, bold=True, align=CENTER, space_after=0)
+
+
 def _mark_header_row(row) -> None:
     """Repeat the row at the top of each page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -221,3 +266,14 @@ def data_table(
             align = CENTER if index == 0 else aligns[column]
             para(cell, str(value), size=size, bold=is_bold, align=align, space_after=0)
     return table
+
+
+def header_row(sheet, headers, widths) -> None:
+    """A workbook sheet's bold, wrapped header row, and its columns' widths."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet.append(list(headers))
+    for index, cell in enumerate(sheet[sheet.max_row]):
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        sheet.column_dimensions[cell.column_letter].width = widths[index]

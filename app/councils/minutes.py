@@ -14,6 +14,7 @@ from app.documents import (
     CENTER,
     agency_header,
     data_table,
+    heading,
     labelled,
     new_document,
     para,
@@ -84,10 +85,6 @@ def _time_lines(council: Council) -> list[tuple[str, str]]:
         )
     lines.append(("Địa điểm", council.meeting_place or "…"))
     return lines
-
-
-def _heading(document, text: str) -> None:
-    para(document, text, bold=True, keep_with_next=True, first_line_mm=10)
 
 
 def _scores_table(document, council: Council, result: InitiativeResult) -> None:
@@ -180,11 +177,11 @@ def minutes_docx(council: Council, results: list[InitiativeResult]) -> bytes:
         para(document, f"(Thành lập theo {council.decision_reference})", italic=True, align=CENTER)
     para(document, space_after=0)
 
-    _heading(document, "I. THỜI GIAN, ĐỊA ĐIỂM")
+    heading(document, "I. THỜI GIAN, ĐỊA ĐIỂM")
     for label, text in _time_lines(council):
         labelled(document, f"- {label}", text)
 
-    _heading(document, "II. THÀNH PHẦN")
+    heading(document, "II. THÀNH PHẦN")
     para(document, f"Hội đồng gồm {len(members)} thành viên:", first_line_mm=10)
     for number, member in enumerate(members, start=1):
         labelled(document, "", f"{number}. {_person(member.user)} – {ROLE_TEXT[member.role]}")
@@ -204,7 +201,7 @@ def minutes_docx(council: Council, results: list[InitiativeResult]) -> bytes:
             first_line_mm=10,
         )
 
-    _heading(document, "III. NỘI DUNG")
+    heading(document, "III. NỘI DUNG")
     para(
         document,
         f"1. Hội đồng xem xét, chấm điểm {len(results)} sáng kiến theo các tiêu chí sau "
@@ -215,13 +212,13 @@ def minutes_docx(council: Council, results: list[InitiativeResult]) -> bytes:
         labelled(document, "", f"- {criterion.name}: tối đa {criterion.weight} điểm;")
     para(document, f"2. Nguyên tắc công nhận: {_rule(council)}", first_line_mm=10)
 
-    _heading(document, "IV. KẾT QUẢ CHẤM ĐIỂM")
+    heading(document, "IV. KẾT QUẢ CHẤM ĐIỂM")
     if not results:
         para(document, "Phiên họp không có sáng kiến nào được xem xét.", first_line_mm=10)
     for number, result in enumerate(results, start=1):
         _initiative_section(document, council, number, result)
 
-    _heading(document, "V. KẾT LUẬN")
+    heading(document, "V. KẾT LUẬN")
     recognized = [r for r in results if r.result.is_recognized]
     para(
         document,

@@ -38,6 +38,7 @@ from app.models.initiatives import (
 )
 from app.models.notifications import Notification
 from app.models.reminders import Reminder, ReminderKind
+from app.models.reports import Report, ReportKind
 from app.models.surveys import (
     QuestionKind,
     Survey,
@@ -92,6 +93,8 @@ __all__ = [
     "RegistrationReopening",
     "Reminder",
     "ReminderKind",
+    "Report",
+    "ReportKind",
     "ResultsMode",
     "Role",
     "RoundStatus",

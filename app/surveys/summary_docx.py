@@ -14,10 +14,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from app.documents import (
     CENTER,
     agency_header,
+    body,
+    closing,
     data_table,
+    heading,
     labelled,
     new_document,
+    number_text,
     para,
+    percent_text,
     place_date,
     to_bytes,
     two_columns,
@@ -44,34 +49,8 @@ TABLE_SIZE = 13
 LEFT, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def number_text(value: float | None, decimals: int = 2) -> str:
-    """A figure as a Vietnamese document prints it: 1.234,5 (dot for thousands, decimal
-    comma, no trailing zeros); "—" for none."""
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def percent_text(share: float | None) -> str:
-    """A share 0..1 as a percentage with at most one decimal: "33,3%", "50%"."""
-    if share is None:
-        return "—"
-    return f"{number_text(100 * share, 1)}%"
-
-
 def _rate(done: int, size: int) -> str:
     return percent_text(done / size) if size else "—"
-
-
-def _heading(document, text: str) -> None:
-    para(document, text, bold=True, keep_with_next=True, first_line_mm=10)
-
-
-def _text(document, text: str, **options) -> None:
-    para(document, text, first_line_mm=10, **options)
 
 
 def _period(survey: Survey) -> str:
@@ -86,13 +65,13 @@ def _addressed_to(survey: Survey) -> str:
 
 
 def _general(document, survey: Survey, summary: Summary) -> None:
-    _heading(document, "I. THÔNG TIN CHUNG")
+    heading(document, "I. THÔNG TIN CHUNG")
     form = (
         "ẩn danh (phiếu trả lời không ghi tên, đơn vị của người trả lời)"
         if survey.is_anonymous
         else "có ghi tên người trả lời"
     )
-    _text(
+    body(
         document,
         f"Khảo sát được thực hiện trực tuyến {_period(survey)}, theo hình thức {form}; "
         f"đối tượng khảo sát: {_addressed_to(survey)}.",
@@ -114,9 +93,9 @@ def _general(document, survey: Survey, summary: Summary) -> None:
 
 
 def _units(document, survey: Survey, summary: Summary) -> None:
-    _heading(document, "II. TỶ LỆ TRẢ LỜI THEO ĐƠN VỊ")
+    heading(document, "II. TỶ LỆ TRẢ LỜI THEO ĐƠN VỊ")
     if survey.is_anonymous:
-        _text(
+        body(
             document,
             f"Khảo sát ẩn danh: đơn vị có dưới {MIN_GROUP} người trả lời được ghi “{HIDDEN}” "
             "để không thể nhận biết người trả lời; câu trả lời không được tổng hợp theo "
@@ -124,7 +103,7 @@ def _units(document, survey: Survey, summary: Summary) -> None:
             italic=True,
         )
     if not summary.units:
-        _text(document, "Khảo sát chưa có người được khảo sát.")
+        body(document, "Khảo sát chưa có người được khảo sát.")
         return
     with_index = not survey.is_anonymous and summary.index is not None
     headers = ["STT", "Đơn vị", "Số người được khảo sát", "Số người đã trả lời", "Tỷ lệ trả lời"]
@@ -193,7 +172,7 @@ def _choice(document, result: QuestionResult) -> None:
         aligns=[LEFT, RIGHT, RIGHT],
     )
     if result.question.kind == K.MULTIPLE:
-        _text(
+        body(
             document,
             "(Câu hỏi chọn nhiều phương án: tỷ lệ tính trên số người trả lời câu hỏi.)",
             italic=True,
@@ -205,7 +184,7 @@ def _choice(document, result: QuestionResult) -> None:
 
 def _likert(document, result: QuestionResult) -> None:
     legend = "; ".join(f"{point} – {text}" for point, text in enumerate(LIKERT_TEXT, start=1))
-    _text(document, f"Mức độ: {legend}.", italic=True, space_after=3)
+    body(document, f"Mức độ: {legend}.", italic=True, space_after=3)
     data_table(
         document,
         ["Nội dung", *(str(point) for point in range(1, 6)), "Điểm TB"],
@@ -255,11 +234,9 @@ def _question(document, result: QuestionResult) -> None:
     if kind in (K.SHORT_TEXT, K.LONG_TEXT, K.DATE):
         # Texts and dates are read one by one, in the responses' file.
         count = result.texts if kind != K.DATE else result.answered
-        _text(
-            document, f"Số câu trả lời: {number_text(count)}." + (f" {SEE_DATA}" if count else "")
-        )
+        body(document, f"Số câu trả lời: {number_text(count)}." + (f" {SEE_DATA}" if count else ""))
         return
-    _text(
+    body(
         document,
         f"Số người trả lời câu hỏi: {number_text(result.answered)}.",
         keep_with_next=True,
@@ -278,15 +255,6 @@ def _question(document, result: QuestionResult) -> None:
     para(document, space_after=0)
 
 
-def _closing(document) -> None:
-    _table, left, right = two_columns(document, 82)
-    para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT, space_after=0)
-    for line in ("- Lãnh đạo Văn phòng;", "- Lưu: VT."):
-        para(left, line, size=11, align=LEFT, space_after=0)
-    para(right, "NGƯỜI LẬP BÁO CÁO", bold=True, align=CENTER, space_after=0)
-    para(right, "(Ký, ghi rõ họ tên)", size=13, italic=True, align=CENTER, space_after=0)
-
-
 def summary_docx(survey: Survey, summary: Summary, today: date) -> bytes:
     """The report of a survey's results. Needs the survey from services.load() and its
     results.summary(); `today` is the report's date."""
@@ -302,11 +270,11 @@ def summary_docx(survey: Survey, summary: Summary, today: date) -> bytes:
 
     _general(document, survey, summary)
     _units(document, survey, summary)
-    _heading(document, "III. KẾT QUẢ THEO TỪNG CÂU HỎI")
+    heading(document, "III. KẾT QUẢ THEO TỪNG CÂU HỎI")
     if not summary.questions:
-        _text(document, "Khảo sát không có câu hỏi.")
+        body(document, "Khảo sát không có câu hỏi.")
     for result in summary.questions:
         _question(document, result)
-    _text(document, f"Trên đây là kết quả khảo sát “{survey.title}”./.")
-    _closing(document)
+    body(document, f"Trên đây là kết quả khảo sát “{survey.title}”./.")
+    closing(document, ["- Lãnh đạo Văn phòng;", "- Lưu: VT."], ["NGƯỜI LẬP BÁO CÁO"])
     return to_bytes(document)

@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from app.documents import header_row
 from app.initiatives.exports import cell_text
 from app.models.voting import VotingRound
 from app.voting.queries import Standing, UnitTurnout
@@ -17,14 +18,6 @@ RANKING_HEADERS = ("Hạng", "Tên sáng kiến", "Tác giả", "Đơn vị", "L
 RANKING_WIDTHS = (8, 50, 36, 34, 36, 10, 10)
 TURNOUT_HEADERS = ("Đơn vị", "Số người được bình chọn", "Số người đã bình chọn", "Tỷ lệ")
 TURNOUT_WIDTHS = (44, 18, 18, 10)
-
-
-def _header(sheet, headers, widths) -> None:
-    sheet.append(list(headers))
-    for index, cell in enumerate(sheet[sheet.max_row]):
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = widths[index]
 
 
 def results_workbook(
@@ -49,7 +42,7 @@ def results_workbook(
         ]
     )
     sheet.append([])
-    _header(sheet, RANKING_HEADERS, RANKING_WIDTHS)
+    header_row(sheet, RANKING_HEADERS, RANKING_WIDTHS)
     first = sheet.max_row + 1
     for standing in standings:
         candidate = standing.candidate
@@ -70,7 +63,7 @@ def results_workbook(
     sheet.freeze_panes = f"A{first}"
 
     turnout = workbook.create_sheet("Tỷ lệ tham gia")
-    _header(turnout, TURNOUT_HEADERS, TURNOUT_WIDTHS)
+    header_row(turnout, TURNOUT_HEADERS, TURNOUT_WIDTHS)
     for row in [*units, UnitTurnout(None, "Toàn cơ quan", total.eligible, total.voted)]:
         turnout.append(
             [

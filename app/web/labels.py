@@ -61,3 +61,8 @@ COUNCIL_ROLE_LABELS = {
     "secretary": _l("Secretary of the council"),
     "member": _l("Member"),
 }
+
+REPORT_KIND_LABELS = {
+    "interim": _l("Interim report"),
+    "final": _l("Final report"),
+}

@@ -52,7 +52,16 @@ MENU = (
     ),
     MenuItem("voting.index", _l("Voting")),
     MenuItem("surveys.index", _l("Surveys")),
-    MenuItem("monitoring.dashboard", _l("Monitoring"), (Role.OFFICER, Role.LEADER)),
+    MenuItem(
+        "monitoring.dashboard",
+        _l("Monitoring the movement"),
+        (Role.OFFICER, Role.LEADER),
+        _l("Monitoring and reports"),
+    ),
+    MenuItem("reminders.index", _l("Reminders"), (Role.OFFICER,), _l("Monitoring and reports")),
+    MenuItem(
+        "reports.index", _l("Reports"), (Role.OFFICER, Role.LEADER), _l("Monitoring and reports")
+    ),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),

@@ -11,10 +11,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from app.documents import AGENCY, MOTTO
+from app.documents import AGENCY, MOTTO, number_text, percent_text
 from app.models.surveys import QuestionKind
 from app.surveys import results, services
-from app.surveys.summary_docx import number_text, percent_text, summary_docx
+from app.surveys.summary_docx import summary_docx
 from app.web.filters import format_date
 from tests.factories import make_campaign, make_unit, make_user
 from tests.initiative_helpers import make_officer
