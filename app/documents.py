@@ -1,7 +1,8 @@
 """What every DOCX the app makes shares: an A4 page laid out like a Vietnamese administrative
 document (Nghị định 30/2020/NĐ-CP: Times New Roman, margins top and bottom 20 mm, left 30 mm,
-right 15 mm), the agency name and national motto at the top, the place-date line, paragraphs,
-borderless layout tables and ruled data tables, and the download's file name.
+right 15 mm, the page number at the top from the second page), the agency name and national
+motto at the top, the place-date line, paragraphs, borderless layout tables and ruled data
+tables, the closing block ("Nơi nhận" and the signer), and the download's file name.
 
 The fixed texts (agency, motto, place) are Vietnamese whatever the interface language: they are
 the document's format, not the interface.
@@ -86,10 +87,30 @@ def new_document(title: str, author: str = ""):
     language.set(qn("w:val"), "vi-VN")
     normal.element.get_or_add_rPr().append(language)
     normal.paragraph_format.line_spacing = 1.15
+    _page_numbers(section)
     document.core_properties.title = title
     document.core_properties.author = author
     document.core_properties.language = "vi-VN"
     return document
+
+
+def _page_numbers(section) -> None:
+    """NĐ 30: the page number centred in the top margin from the second page on."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
 
 
 def to_bytes(document) -> bytes:

@@ -3,7 +3,10 @@ the DOCX laid out per Nghị định 30/2020/NĐ-CP with figures equal to the da
 workbook with a sheet per content area, and the same number of queries whatever the staff."""
 
 import io
+import os
 import re
+import shutil
+import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -422,3 +425,35 @@ def test_signatures_outside_the_period_are_not_counted_in_it(client, login, offi
     assert "có 0 cá nhân và 0 tập thể ký bản đăng ký thi đua" in text
     staff = db.session.scalar(select(func.count(User.id)).where(User.is_active.is_(True)))
     assert f"3/{staff} công chức" in text  # the state of today stays whole
+
+
+def test_the_docx_lays_out_on_a4_pages_in_libreoffice(client, login, office, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        message = "LibreOffice not found (apt-get install -y libreoffice-writer-nogui)."
+        if os.environ.get("CI"):
+            pytest.fail(message + " Under CI a missing LibreOffice is a failure.")
+        pytest.skip(message)
+    report = _report(office, number="15/BC-VPUBND")
+    login(office["officer"])
+    (tmp_path / "report.docx").write_bytes(client.get(f"/reports/{report.id}/report.docx").data)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "report.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pdf = (tmp_path / "report.pdf").read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes, "no page in the PDF"
+    for width, height in boxes:  # A4 in points: 595.3 × 841.9
+        assert abs(float(width) - 595.3) < 1 and abs(float(height) - 841.9) < 1
