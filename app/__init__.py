@@ -33,6 +33,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app_config.from_environment(app.config)
     app.config.update(overrides or {})
     _finish_config(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_extensions(app)
     register_web(app)

@@ -1,4 +1,5 @@
-"""Flask commands: seed the plan's campaign, seed the demo office, seed when empty."""
+"""Flask commands: seed the plan's campaign, seed the demo office, seed when empty, back up
+and restore."""
 
 from pathlib import Path
 
@@ -30,6 +31,40 @@ def _print_accounts(password: str | None) -> None:
 
 
 def register(app: Flask) -> None:
+    @app.cli.command("backup")
+    @click.option("--keep", type=click.IntRange(min=1), help="How many backups to keep.")
+    def backup_command(keep: int | None) -> None:
+        """Back up the database and the uploaded files into instance/backups/."""
+        from flask import current_app
+
+        from app.backups import BackupError, backup
+
+        try:
+            path = backup(current_app._get_current_object(), keep=keep)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Backup written: {path} ({path.stat().st_size // 1024} KB)")
+
+    @app.cli.command("restore")
+    @click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(archive: Path, yes: bool) -> None:
+        """Replace the database and the uploaded files by those of a backup (stop the app
+        servers first); what is replaced is backed up before."""
+        from flask import current_app
+
+        from app.backups import BackupError, restore
+
+        if not yes:
+            click.confirm(
+                f"Replace the database and the uploaded files by {archive.name}?", abort=True
+            )
+        try:
+            safety = restore(current_app._get_current_object(), archive)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Restored from {archive}. What it replaced is in {safety}.")
+
     @app.cli.command("seed-campaign")
     @click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def seed_campaign(plan: Path | None) -> None:

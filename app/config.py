@@ -13,6 +13,7 @@ ENV_STRINGS = (
     "RATELIMIT_STORAGE_URI",
     "BABEL_DEFAULT_LOCALE",
     "UPLOAD_FOLDER",
+    "BACKUP_FOLDER",
 )
 ENV_INTS = (
     "SMTP_PORT",
@@ -21,6 +22,8 @@ ENV_INTS = (
     "INITIATIVE_ATTACHMENTS_MAX",
     "REMINDER_INTERVAL_HOURS",
     "REMINDER_MAX",
+    "BACKUP_KEEP",
+    "PROXY_COUNT",
 )
 ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS")
 
@@ -62,6 +65,14 @@ class Defaults:
     INITIATIVE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     INITIATIVE_ATTACHMENTS_MAX = 5
     INITIATIVE_UPLOAD_MAX = 64 * 1024 * 1024
+
+    # How many reverse proxies (nginx) stand in front of the app: their X-Forwarded-For and
+    # -Proto are then believed, so rate limits and the audit log see the person's address.
+    PROXY_COUNT = 0
+
+    # `flask backup`: archives in instance/backups/ by default, the newest BACKUP_KEEP kept.
+    BACKUP_FOLDER = None
+    BACKUP_KEEP = 14
 
     SMTP_HOST = None
     SMTP_PORT = 25
