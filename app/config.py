@@ -13,6 +13,7 @@ ENV_STRINGS = (
     "RATELIMIT_STORAGE_URI",
     "BABEL_DEFAULT_LOCALE",
     "UPLOAD_FOLDER",
+    "SHOWCASE_TAG_AUTHORITY",
 )
 ENV_INTS = (
     "SMTP_PORT",
@@ -21,6 +22,7 @@ ENV_INTS = (
     "INITIATIVE_ATTACHMENTS_MAX",
     "REMINDER_INTERVAL_HOURS",
     "REMINDER_MAX",
+    "STORY_PHOTO_MAX_BYTES",
 )
 ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS")
 
@@ -62,6 +64,16 @@ class Defaults:
     INITIATIVE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
     INITIATIVE_ATTACHMENTS_MAX = 5
     INITIATIVE_UPLOAD_MAX = 64 * 1024 * 1024
+
+    # Stories: the photo's limit (the route takes requests up to STORY_UPLOAD_MAX, so a photo
+    # too large is refused beside the field), stories per showcase page and in the feed, and
+    # the authority of the feed's tag: URIs (RFC 4151), which must never change once the
+    # portal reads the feed.
+    STORY_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    STORY_UPLOAD_MAX = 32 * 1024 * 1024
+    SHOWCASE_PAGE_SIZE = 12
+    SHOWCASE_FEED_SIZE = 20
+    SHOWCASE_TAG_AUTHORITY = "vpubnd.daklak.gov.vn,2026"
 
     SMTP_HOST = None
     SMTP_PORT = 25

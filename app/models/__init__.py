@@ -38,6 +38,7 @@ from app.models.initiatives import (
 )
 from app.models.notifications import Notification
 from app.models.reminders import Reminder, ReminderKind
+from app.models.stories import Story, StoryStatus
 from app.models.surveys import (
     QuestionKind,
     Survey,
@@ -95,6 +96,8 @@ __all__ = [
     "ResultsMode",
     "Role",
     "RoundStatus",
+    "Story",
+    "StoryStatus",
     "Survey",
     "SurveyAnswer",
     "SurveyDraft",

@@ -53,6 +53,8 @@ MENU = (
     MenuItem("voting.index", _l("Voting")),
     MenuItem("surveys.index", _l("Surveys")),
     MenuItem("monitoring.dashboard", _l("Monitoring"), (Role.OFFICER, Role.LEADER)),
+    MenuItem("showcase.index", _l("Exemplary models")),
+    MenuItem("showcase.manage", _l("Manage stories"), (Role.COMMS,)),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),
