@@ -26,10 +26,14 @@ def _parser() -> MarkdownIt:
 
 
 def _demote_headings(state) -> None:
-    """The story's title is the page's h1: a "# heading" in the text becomes an h2."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    """The story's title is the page's h1: the text's highest headings become h2, the others
+    follow in step, so the page's outline has no gap whether the writer began with # or ##."""
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    shift = 2 - min(int(token.tag[1]) for token in headings)
+    for token in headings:
+        token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
 
 
 _MARKDOWN = _parser()

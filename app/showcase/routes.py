@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from app.directory import unit_tree
 from app.errors import InvalidTransition, ValidationFailed
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models.directory import Role
 from app.models.stories import Story, StoryStatus
 from app.showcase import feed as atom
@@ -85,6 +85,7 @@ def show(story_id: int):
 
 
 @bp.get("/feed.atom")
+@limiter.limit("60 per minute")
 def feed():
     """The Atom feed of published stories, open to the portal without signing in."""
     stories = queries.feed_entries(current_app.config["SHOWCASE_FEED_SIZE"])
@@ -212,7 +213,8 @@ def _section_saved(story_id: int, block: str, notice: str):
     if is_htmx():
         return _editor(story, block=block, notice=notice)
     flash(notice, "success")
-    return redirect(url_for("showcase.edit", story_id=story_id, _anchor=block), 303)
+    anchor = block.replace("_", "-")
+    return redirect(url_for("showcase.edit", story_id=story_id, _anchor=anchor), 303)
 
 
 @bp.post("/<int:story_id>/photo")
@@ -227,8 +229,8 @@ def photo(story_id: int):
         except ValidationFailed as error:
             add_errors(form, error)
         else:
-            return _section_saved(story.id, "photo", _("The photo has been saved."))
-    return _editor(story, status=422, block="photo", photo_form=form)
+            return _section_saved(story.id, "photo_section", _("The photo has been saved."))
+    return _editor(story, status=422, block="photo_section", photo_form=form)
 
 
 def photo_too_large():
@@ -239,7 +241,7 @@ def photo_too_large():
     form = PhotoForm(formdata=None, alt=story.photo_alt)
     form.photo.errors = [photos.too_large_message()]
     # htmx swaps a rejected form only on 422 (base.html's responseHandling).
-    return _editor(story, status=422 if is_htmx() else 413, block="photo", photo_form=form)
+    return _editor(story, status=422 if is_htmx() else 413, block="photo_section", photo_form=form)
 
 
 @bp.post("/<int:story_id>/photo/delete")
@@ -248,7 +250,7 @@ def remove_photo(story_id: int):
     """Take the photo off the story."""
     story = get_story(story_id)
     services.remove_photo(current_user, story)
-    return _section_saved(story.id, "photo", _("The photo has been removed."))
+    return _section_saved(story.id, "photo_section", _("The photo has been removed."))
 
 
 @bp.post("/<int:story_id>/links")

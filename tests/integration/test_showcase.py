@@ -219,11 +219,11 @@ def test_photo_upload_with_and_without_htmx(app, comms, writer, htmx):
     if htmx:
         assert response.status_code == 200
         page = _text(response)
-        assert page.lstrip().startswith('<section class="card mb-4" id="photo"')
+        assert page.lstrip().startswith('<section class="card mb-4" id="photo-section"')
         assert "Đã lưu ảnh." in page and story.photo_name in page and "<html" not in page
     else:
         assert response.status_code == 303
-        assert response.headers["Location"] == f"/showcase/{story.id}/edit#photo"
+        assert response.headers["Location"] == f"/showcase/{story.id}/edit#photo-section"
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
@@ -510,6 +510,12 @@ def test_feed_answers_not_modified_to_a_reader_that_has_it(app, client, comms):
     assert first.headers["ETag"] and first.headers["Last-Modified"]
     again = client.get("/showcase/feed.atom", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_feed_is_rate_limited_per_address(app, client):
+    for _n in range(60):
+        assert client.get("/showcase/feed.atom").status_code == 200
+    assert client.get("/showcase/feed.atom").status_code == 429
 
 
 def test_feed_of_an_empty_showcase_is_valid(app, client):

@@ -86,5 +86,10 @@ def test_render_markdown_keeps_formatting_and_demotes_headings():
     assert "<h1" not in html
 
 
+def test_render_markdown_highest_heading_becomes_h2_whatever_its_level():
+    assert render_markdown("## Một\n\n### Hai") == "<h2>Một</h2>\n<h3>Hai</h3>\n"
+    assert render_markdown("# Một\n\n## Hai") == "<h2>Một</h2>\n<h3>Hai</h3>\n"
+
+
 def test_render_markdown_of_nothing_is_empty():
     assert render_markdown(None) == "" and render_markdown("") == ""
