@@ -72,11 +72,7 @@ def last_change() -> datetime:
     latest = db.session.scalar(
         select(func.max(Story.updated_at)).where(Story.published_at.is_not(None))
     )
-    if latest is None:
-        return EPOCH
-    if latest.tzinfo is None:  # max() of SQLite text bypasses the column type
-        latest = datetime.fromisoformat(str(latest)).replace(tzinfo=UTC)
-    return latest
+    return EPOCH if latest is None else latest
 
 
 def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs) -> ET.Element:
