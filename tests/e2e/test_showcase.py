@@ -62,9 +62,16 @@ def _story() -> Story | None:
     return db.session.scalar(select(Story).where(Story.title == TITLE))
 
 
-def _feed_titles(page, live_server) -> list[str]:
-    """The feed as the portal reads it: a request without the browser's cookies."""
-    response = page.context.request.get(f"{live_server}/showcase/feed.atom", headers={"Cookie": ""})
+@pytest.fixture
+def portal(playwright):
+    """The provincial portal: an HTTP client that never signed in."""
+    context = playwright.request.new_context()
+    yield context
+    context.dispose()
+
+
+def _feed_titles(portal, live_server) -> list[str]:
+    response = portal.get(f"{live_server}/showcase/feed.atom")
     assert response.status == 200
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
     feed = ET.fromstring(response.body())
@@ -72,7 +79,7 @@ def _feed_titles(page, live_server) -> list[str]:
 
 
 def test_write_publish_read_and_take_down_a_story(
-    journey_page, live_server, stories_demo, tmp_path
+    journey_page, live_server, stories_demo, portal, tmp_path
 ):
     page, js, dialogs = journey_page
     suffix = "" if js else "-nojs"
@@ -143,7 +150,9 @@ def test_write_publish_read_and_take_down_a_story(
     expect(page.get_by_text("Đã đăng tin bài trên trang Gương điển hình")).to_be_visible()
     story = _story()
     assert story.status == "published" and story.person_id and story.initiative_id
-    assert TITLE in _feed_titles(page, live_server)
+    assert TITLE in _feed_titles(portal, live_server)
+    photo_url = f"{live_server}/showcase/{story.id}/photo/{story.photo_name}"
+    assert portal.get(photo_url).body() == photo.read_bytes()
     page.context.clear_cookies()
 
     # Staff read it.
@@ -176,7 +185,8 @@ def test_write_publish_read_and_take_down_a_story(
     page.get_by_role("button", name="Gỡ tin").click()
     expect(page.get_by_text("Đã gỡ tin bài khỏi trang Gương điển hình")).to_be_visible()
     assert _story().status == "unpublished"
-    assert TITLE not in _feed_titles(page, live_server)
+    assert TITLE not in _feed_titles(portal, live_server)
+    assert portal.get(photo_url).status == 404  # no longer public
     page.context.clear_cookies()
     browser_sign_in(page, live_server, "nhanvien", PASSWORD)
     page.goto(f"{live_server}/showcase/")
