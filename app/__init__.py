@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications.routes import bp as notifications_bp
     from app.reminders.routes import bp as reminders_bp
     from app.reports.routes import bp as reports_bp
+    from app.showcase.routes import bp as showcase_bp
     from app.surveys.routes import bp as surveys_bp
     from app.voting.routes import bp as voting_bp
 
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp, url_prefix="/reminders")
     app.register_blueprint(monitoring_bp, url_prefix="/monitoring")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(showcase_bp, url_prefix="/showcase")
 
 
 def register_cli(app: Flask) -> None:

@@ -108,5 +108,8 @@ def register(app: Flask) -> None:
         seed_default_campaign()
         seed_demo(staff=staff, password=password)
         seed_demo_initiatives(local_today())
+        from app.demo import seed_demo_stories
+
+        seed_demo_stories()
         click.echo("Seeded the plan's campaign, the demo office and a few initiatives.")
         _print_accounts(password)

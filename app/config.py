@@ -14,6 +14,7 @@ ENV_STRINGS = (
     "BABEL_DEFAULT_LOCALE",
     "UPLOAD_FOLDER",
     "BACKUP_FOLDER",
+    "SHOWCASE_TAG_AUTHORITY",
 )
 ENV_INTS = (
     "SMTP_PORT",
@@ -24,6 +25,7 @@ ENV_INTS = (
     "REMINDER_MAX",
     "BACKUP_KEEP",
     "PROXY_COUNT",
+    "STORY_PHOTO_MAX_BYTES",
 )
 ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS")
 
@@ -73,6 +75,15 @@ class Defaults:
     # `flask backup`: archives in instance/backups/ by default, the newest BACKUP_KEEP kept.
     BACKUP_FOLDER = None
     BACKUP_KEEP = 14
+    # Stories: the photo's limit (the route takes requests up to STORY_UPLOAD_MAX, so a photo
+    # too large is refused beside the field), stories per showcase page and in the feed, and
+    # the authority of the feed's tag: URIs (RFC 4151), which must never change once the
+    # portal reads the feed.
+    STORY_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    STORY_UPLOAD_MAX = 32 * 1024 * 1024
+    SHOWCASE_PAGE_SIZE = 12
+    SHOWCASE_FEED_SIZE = 20
+    SHOWCASE_TAG_AUTHORITY = "vpubnd.daklak.gov.vn,2026"
 
     SMTP_HOST = None
     SMTP_PORT = 25

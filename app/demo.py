@@ -316,3 +316,110 @@ def seed_demo_initiatives(today) -> int:
                 officer, initiative, "Đề nghị bổ sung số liệu hiệu quả sau khi áp dụng thử."
             )
     return created
+
+
+# (title, summary, body, initiative title or None, person's username or None, unit code or
+# None, days ago): stories as the Technology and Portal Centre would write them.
+DEMO_STORIES = (
+    (
+        "Ký số văn bản đi: từ hai ngày xuống còn hai giờ",
+        "Từ tháng 3/2026, toàn bộ văn bản đi của Văn phòng UBND tỉnh được ký số và phát hành "
+        "trên hệ thống quản lý văn bản. Sáng kiến của chuyên viên Phạm Thị Mai Anh, Phòng Tổng "
+        "hợp, đã rút ngắn thời gian phát hành một văn bản từ khoảng hai ngày xuống còn hai giờ.",
+        "Trước đây, một văn bản đi phải in, trình ký tay, đóng dấu rồi mới scan gửi lên hệ "
+        "thống. Mỗi khâu chờ nhau, có văn bản mất hai ngày mới đến được nơi nhận.\n\n"
+        "## Thay đổi từ một quy trình\n\n"
+        "Chị Mai Anh đề xuất đưa chữ ký số vào ngay bước trình ký: lãnh đạo ký trên phần mềm, "
+        "văn thư đóng dấu số và phát hành trong cùng một lượt. Sau ba tháng áp dụng thử tại "
+        "Phòng Tổng hợp, cách làm được nhân rộng ra toàn Văn phòng.\n\n"
+        "- Thời gian phát hành trung bình: **khoảng 2 giờ** (trước đây 1–2 ngày);\n"
+        "- Giấy in trình ký giảm gần **60%**;\n"
+        "- Tra cứu văn bản đã phát hành chỉ mất vài giây.\n\n"
+        "> “Điều quan trọng nhất là mọi người cùng thay đổi thói quen, chứ không chỉ là thay "
+        "đổi phần mềm”, chị Mai Anh chia sẻ.\n\n"
+        "Sáng kiến đã được Phòng Hành chính - Quản trị chấp nhận, đưa ra Hội đồng sáng kiến "
+        "của Văn phòng xem xét, công nhận.",
+        "Ứng dụng chữ ký số trong phát hành văn bản đi của Văn phòng",
+        "nhanvien",
+        "TH",
+        12,
+    ),
+    (
+        "“Văn phòng xanh” bắt đầu từ chiếc bình nước dùng chung",
+        "Thay chai nhựa dùng một lần bằng bình nước dùng chung, đặt thùng phân loại rác ở mỗi "
+        "tầng: những việc nhỏ ở trụ sở Văn phòng UBND tỉnh đang góp phần vào nội dung chuyển "
+        "đổi xanh của phong trào thi đua.",
+        "Mỗi tháng, các cuộc họp tại trụ sở từng dùng hết hàng nghìn chai nước nhựa. Từ quý "
+        "II/2026, chai nhựa được thay bằng bình thủy tinh và ly dùng chung; rác được phân loại "
+        "ngay tại nguồn thành ba loại: tái chế, hữu cơ và còn lại.\n\n"
+        "## Những con số ban đầu\n\n"
+        "| Nội dung | Trước | Sau 3 tháng |\n"
+        "|---|---|---|\n"
+        "| Chai nhựa dùng một lần mỗi tháng | khoảng 2.400 | dưới 200 |\n"
+        "| Rác tái chế được thu gom riêng | — | khoảng 150 kg |\n\n"
+        "Cách làm đơn giản, chi phí thấp và dễ nhân rộng. Văn phòng khuyến khích các phòng, "
+        "đơn vị tiếp tục đề xuất những giải pháp tiết kiệm năng lượng, giảm rác thải nhựa.",
+        "Phân loại rác tại nguồn và thay chai nhựa bằng bình nước dùng chung tại trụ sở",
+        None,
+        "HCQT",
+        6,
+    ),
+    (
+        "Tận tụy ở “một cửa”: giải quyết hồ sơ sớm hạn cho người dân",
+        "Tại Trung tâm Phục vụ hành chính công tỉnh, tỷ lệ hồ sơ giải quyết trước và đúng hạn "
+        "đạt trên 99%. Phía sau con số ấy là sự tận tụy của từng công chức tiếp nhận, trả kết "
+        "quả mỗi ngày.",
+        "Mỗi buổi sáng, khi người dân đến làm thủ tục, công chức của Trung tâm đã sẵn sàng ở "
+        "quầy. Những hồ sơ còn thiếu được hướng dẫn bổ sung một lần, rõ ràng, kèm mẫu điền "
+        "sẵn; người dân ở xa được hướng dẫn nộp trực tuyến để không phải đi lại.\n\n"
+        "## Lấy sự hài lòng của người dân làm thước đo\n\n"
+        "Trung tâm đặt mục tiêu không để hồ sơ nào trễ hạn mà không có văn bản xin lỗi, và "
+        "công khai kết quả đánh giá mức độ hài lòng hằng tháng. Nhiều công chức được người dân "
+        "gửi lời cảm ơn qua đường dây nóng.\n\n"
+        "Đây là một trong những điển hình tiên tiến được Văn phòng UBND tỉnh biểu dương trong "
+        "phong trào thi đua năm 2026.",
+        None,
+        None,
+        "HCC",
+        2,
+    ),
+)
+
+
+def seed_demo_stories() -> int:
+    """Three published stories on the showcase, written and published by `truyenthong` through
+    the services; nothing when any story exists or the demo office is missing."""
+    from datetime import timedelta
+
+    from app.models.initiatives import Initiative
+    from app.models.stories import Story
+    from app.showcase import services
+
+    if db.session.scalar(select(Story.id).limit(1)) is not None:
+        return 0
+
+    def comms() -> User | None:
+        # Each service commits, which unloads the roles: load them again as a request would.
+        return db.session.scalar(
+            select(User)
+            .where(User.username == "truyenthong")
+            .options(selectinload(User.role_links))
+        )
+
+    if comms() is None:
+        return 0
+    created = 0
+    for title, summary, body, initiative_title, username, unit_code, days in DEMO_STORIES:
+        story = services.create(comms(), {"title": title, "summary": summary, "body": body})
+        initiative_id = db.session.scalar(
+            select(Initiative.id).where(Initiative.title == initiative_title)
+        )
+        person_id = db.session.scalar(select(User.id).where(User.username == username))
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.code == unit_code))
+        services.set_links(comms(), story, initiative_id, person_id, unit_id)
+        services.publish(comms(), story)
+        # The demo's stories came out over the past days, not all at this moment.
+        story.published_at = story.updated_at = services.now_utc() - timedelta(days=days)
+        db.session.commit()
+        created += 1
+    return created

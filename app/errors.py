@@ -76,6 +76,10 @@ def register_error_handlers(app: Flask) -> None:
             from app.initiatives.routes import upload_too_large
 
             return upload_too_large()
+        if request.endpoint == "showcase.photo":
+            from app.showcase.routes import photo_too_large
+
+            return photo_too_large()
         return _page(413, _("File too large"), _("The file you sent is larger than allowed."))
 
     @app.errorhandler(429)

@@ -93,6 +93,15 @@ ACTION_LABELS = {
     "council.judged": _l("Council member's judgement saved"),
     "council.closed": _l("Council session closed"),
     "council.minutes_exported": _l("Council minutes downloaded"),
+    "story.created": _l("Story drafted"),
+    "story.updated": _l("Story text changed"),
+    "story.links_changed": _l("Story's initiative, person or unit changed"),
+    "story.photo_set": _l("Story photo uploaded"),
+    "story.photo_described": _l("Story photo description changed"),
+    "story.photo_removed": _l("Story photo removed"),
+    "story.published": _l("Story published"),
+    "story.unpublished": _l("Story taken down"),
+    "story.deleted": _l("Story deleted"),
 }
 
 # Names of the keys found in the details; a key missing here is shown as it is stored.
@@ -138,6 +147,8 @@ DETAIL_LABELS = {
     "approvals": _l("Approvals / members who judge"),
     "recognized": _l("Recognized"),
     "not_recognized": _l("Not recognized"),
+    "fields": _l("Fields changed"),
+    "person": _l("Person"),
 }
 _ROLE_KEYS = {"roles", "before", "after"}
 

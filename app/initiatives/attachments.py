@@ -38,13 +38,18 @@ EXTENSIONS = {
 NAME_MAX = 200
 
 
-def storage_dir() -> Path:
+def upload_folder(name: str) -> Path:
+    """The folder of one kind of upload under UPLOAD_FOLDER (instance/uploads/ by default)."""
     folder = Path(
         current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
     )
-    path = folder / "initiatives"
+    path = folder / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def storage_dir() -> Path:
+    return upload_folder("initiatives")
 
 
 def sniff(path: Path) -> str | None:
@@ -82,7 +87,7 @@ def _safe_name(name: str | None) -> str:
     return base or "tep-dinh-kem"
 
 
-def _receive(stream, target: Path, limit: int) -> tuple[int, str]:
+def receive(stream, target: Path, limit: int) -> tuple[int, str]:
     """Copy the upload to `target` in chunks, stopping past `limit` bytes; (size, sha256)."""
     digest = hashlib.sha256()
     size = 0
@@ -152,7 +157,7 @@ def add(actor, initiative: Initiative, upload) -> InitiativeAttachment:
     stored = secrets.token_hex(16)
     path = storage_dir() / stored
     try:
-        size, sha256 = _receive(upload.stream, path, max_bytes)
+        size, sha256 = receive(upload.stream, path, max_bytes)
         kind = _check(path, name, size, max_bytes)
     except BaseException:
         path.unlink(missing_ok=True)

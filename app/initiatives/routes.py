@@ -27,6 +27,7 @@ from app.models.campaigns import Campaign, ContentArea
 from app.models.councils import Council
 from app.models.directory import Role
 from app.models.initiatives import Initiative, InitiativeAttachment, InitiativeAuthor
+from app.showcase import queries as showcase_queries
 from app.web.access import role_required
 from app.web.filters import local_today
 from app.web.forms import add_errors
@@ -459,6 +460,7 @@ def _show(initiative: Initiative, status: int = 200, **forms):
         accept_form=forms.get("accept_form") or CommentForm(prefix="accept", formdata=None),
         endorse_form=forms.get("endorse_form") or EndorseForm(formdata=None),
         council_url=_council_url(initiative),
+        stories=showcase_queries.about_initiative(initiative.id),
     )
 
 

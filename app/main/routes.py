@@ -14,6 +14,7 @@ from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.initiatives import services as initiatives
 from app.models.directory import Role, User
+from app.showcase import queries as showcase_queries
 from app.surveys import queries as survey_queries
 from app.voting import queries as voting_queries
 from app.voting import services as voting
@@ -58,6 +59,7 @@ def home():
         **_initiative_tasks(),
         open_rounds=voting_queries.open_rounds_for(current_user, voting.now_utc()),
         open_surveys=survey_queries.open_for(current_user, voting.now_utc()),
+        latest_story=showcase_queries.latest_published(),
     )
 
 

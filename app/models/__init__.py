@@ -39,6 +39,7 @@ from app.models.initiatives import (
 from app.models.notifications import Notification
 from app.models.reminders import Reminder, ReminderKind
 from app.models.reports import Report, ReportKind
+from app.models.stories import Story, StoryStatus
 from app.models.surveys import (
     QuestionKind,
     Survey,
@@ -98,6 +99,8 @@ __all__ = [
     "ResultsMode",
     "Role",
     "RoundStatus",
+    "Story",
+    "StoryStatus",
     "Survey",
     "SurveyAnswer",
     "SurveyDraft",

@@ -34,4 +34,5 @@ MESSAGES = {
     ),
     "voting.results": _l("The results of the voting round “%(title)s” have been published."),
     "reminder": _l("%(title)s: %(body)s"),
+    "story.published": _l("A story about you has been published on the showcase: “%(title)s”."),
 }

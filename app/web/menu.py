@@ -26,6 +26,9 @@ def _sits_on_a_council(user) -> bool:
     return sits_on_a_council(user)
 
 
+# The officer's and the leaders' tools, in one group so the menu keeps to one line.
+MANAGE = _l("Management")
+
 MENU = (
     MenuItem("main.home", _l("My tasks")),
     MenuItem("campaigns.current", _l("The movement")),
@@ -52,17 +55,14 @@ MENU = (
     ),
     MenuItem("voting.index", _l("Voting")),
     MenuItem("surveys.index", _l("Surveys")),
+    MenuItem("showcase.index", _l("Exemplary models")),
+    MenuItem("showcase.manage", _l("Manage stories"), (Role.COMMS,)),
     MenuItem(
-        "monitoring.dashboard",
-        _l("Monitoring the movement"),
-        (Role.OFFICER, Role.LEADER),
-        _l("Monitoring and reports"),
+        "monitoring.dashboard", _l("Monitoring the movement"), (Role.OFFICER, Role.LEADER), MANAGE
     ),
-    MenuItem("reminders.index", _l("Reminders"), (Role.OFFICER,), _l("Monitoring and reports")),
-    MenuItem(
-        "reports.index", _l("Reports"), (Role.OFFICER, Role.LEADER), _l("Monitoring and reports")
-    ),
-    MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
+    MenuItem("reminders.index", _l("Reminders"), (Role.OFFICER,), MANAGE),
+    MenuItem("reports.index", _l("Reports"), (Role.OFFICER, Role.LEADER), MANAGE),
+    MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,), MANAGE),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.import_users", _l("Import users"), (Role.ADMIN,), _l("Administration")),

@@ -15,7 +15,10 @@ def _nfc(values: ImmutableMultiDict) -> ImmutableMultiDict:
 
 # Endpoints that take larger bodies than MAX_CONTENT_LENGTH, by the config key of their limit.
 # Decided here, not in the view: the CSRF check reads the body before any view runs.
-LARGE_BODIES = {"initiatives.upload": "INITIATIVE_UPLOAD_MAX"}
+LARGE_BODIES = {
+    "initiatives.upload": "INITIATIVE_UPLOAD_MAX",
+    "showcase.photo": "STORY_UPLOAD_MAX",
+}
 
 
 class NFCRequest(Request):

@@ -60,6 +60,7 @@ def test_officer_edits_a_content_area_in_place(page, live_server, demo):
 
     campaign = current_campaign()
     browser_sign_in(page, live_server, "thidua", PASSWORD)
+    page.get_by_role("button", name="Điều hành").click()
     page.get_by_role("link", name="Quản lý phong trào").click()
     assert_accessible(page, "campaign list")
     page.goto(f"{live_server}/campaigns/{campaign.id}/edit")

@@ -31,7 +31,7 @@ def demo(app):
 
 def test_an_interim_report_written_read_and_downloaded(page, live_server, demo, tmp_path):
     browser_sign_in(page, live_server, "thidua", PASSWORD)
-    page.get_by_role("button", name="Theo dõi, báo cáo").click()
+    page.get_by_role("button", name="Điều hành").click()
     page.get_by_role("link", name="Báo cáo", exact=True).click()
     expect(page.get_by_role("heading", name="Báo cáo", exact=True)).to_be_visible()
     page.get_by_role("link", name="Lập báo cáo sơ kết").click()

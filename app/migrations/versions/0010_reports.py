@@ -1,7 +1,7 @@
 """reports
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-05 21:05:16.781540
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
