@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.campaigns.services import campaign_query, current_campaign
-from app.commitments import review, services
+from app.commitments import assessment, review, services
 from app.commitments.review_forms import ConfirmForm, ReopenForm, ReturnForm
 from app.commitments.routes import bp, get_commitment
 from app.directory import people_query, unit_tree
@@ -37,6 +37,13 @@ def _status_filter() -> str | None:
     return status if status in review.STATUSES else None
 
 
+def _show_assessment(campaign, rows) -> bool:
+    """The lists show the assessment once its period is set or someone has assessed."""
+    if campaign is None:
+        return False
+    return any(row.assessment for row in rows) or assessment.period_of(campaign) is not None
+
+
 def _list_of(commitment: Commitment) -> str:
     """The list a reviewer comes back to: the officer's for units and for heads at the top."""
     if commitment.kind == CommitmentKind.UNIT or services.reviewer_head_id(commitment) is None:
@@ -59,6 +66,7 @@ def members():
         rows=[row for row in rows if status is None or row.status == status],
         selected=status,
         show_unit=len({row.unit_name for row in rows}) > 1,
+        show_assessment=_show_assessment(campaign, rows),
     )
 
 
@@ -78,6 +86,7 @@ def units():
         rows=[row for row in rows if status is None or row.status == status],
         people=[row for row in people if status is None or row.status == status],
         selected=status,
+        show_assessment=_show_assessment(campaign, [*rows, *people]),
     )
 
 
@@ -99,6 +108,7 @@ def _review_page(commitment: Commitment, status: int = 200, return_form=None):
         back=back,
         back_label=_("Confirm units") if back == "commitments.units" else _("Confirm members"),
         status=status,
+        **assessment.page_context(commitment, campaign, local_today()),
     )
 
 

@@ -39,6 +39,12 @@ MENU = (
     MenuItem(
         "commitments.tracking", _l("Tracking"), (Role.OFFICER, Role.LEADER), _l("Commitments")
     ),
+    MenuItem(
+        "commitments.assessment_period",
+        _l("Assessment period"),
+        (Role.OFFICER,),
+        _l("Commitments"),
+    ),
     MenuItem("initiatives.index", _l("All initiatives"), group=_l("Initiatives")),
     MenuItem("initiatives.mine", _l("My initiatives"), group=_l("Initiatives")),
     MenuItem("initiatives.new", _l("Register an initiative"), group=_l("Initiatives")),
@@ -53,6 +59,7 @@ MENU = (
     MenuItem("voting.index", _l("Voting")),
     MenuItem("surveys.index", _l("Surveys")),
     MenuItem("monitoring.dashboard", _l("Monitoring"), (Role.OFFICER, Role.LEADER)),
+    MenuItem("commendations.index", _l("Commendations"), (Role.OFFICER, Role.LEADER)),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,)),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.users", _l("Users"), (Role.ADMIN,), _l("Administration")),
