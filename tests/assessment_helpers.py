@@ -16,6 +16,7 @@ from tests.council_helpers import accepted_initiative
 from tests.factories import make_user
 from tests.review_helpers import seen, signed_commitment, signed_unit_commitment
 from tests.voting_helpers import close, make_round
+from tests.voting_helpers import reload as reload_round
 
 
 def reload(commitment: Commitment) -> Commitment:
@@ -91,13 +92,18 @@ def votes_for(campaign, initiatives_votes, officer=None):
     """A round of the campaign with `initiatives_votes` [(initiative, n)]: n voters each vote
     for it; the round is closed and its results published. Returns the round."""
     officer = officer or make_user(roles=("officer",))
-    round_ = make_round(campaign, [i for i, _n in initiatives_votes], officer=officer)
+    candidates = [i for i, _n in initiatives_votes]
+    if len(candidates) < 2:  # a round puts at least two forward
+        candidates.append(accepted_initiative(campaign, make_user(), title="Sáng kiến khác"))
+    round_ = make_round(campaign, candidates, officer=officer, max_votes=1)
     candidates = {c.initiative_id: c.id for c in round_.candidates}
     for initiative, count in initiatives_votes:
         for _ in range(count):
             voter = make_user()
-            voting.cast_vote(round_, seen(voter), candidates[initiative.id], voting.now_utc())
-    round_ = close(round_)
+            voting.cast_vote(
+                reload_round(round_), seen(voter), candidates[initiative.id], voting.now_utc()
+            )
+    round_ = close(reload_round(round_))
     voting.publish_results(seen(officer), round_, voting.now_utc())
     return round_
 
