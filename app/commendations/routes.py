@@ -356,7 +356,7 @@ def edit(commendation_id: int):
             flash(_("The achievement has been saved."), "success")
             url = url_for("commendations.show", commendation_id=commendation.id)
             if is_htmx():
-                return "", 204, {"HX-Location": url}
+                return "", 204, {"HX-Redirect": url}
             return redirect(url, 303)
     elif request.method == "POST":
         status = 422

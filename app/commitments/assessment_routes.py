@@ -54,9 +54,11 @@ def _answers(version) -> dict[int, tuple[str | None, str | None]]:
 
 
 def _done(commitment: Commitment, message: str, url: str):
+    """After a saved form: the page it belongs to, with the message. htmx loads that page
+    whole (the pages' own fragments would not fit where the form was)."""
     flash(message, "success")
     if is_htmx():
-        return "", 204, {"HX-Location": url}
+        return "", 204, {"HX-Redirect": url}
     return redirect(url, 303)
 
 

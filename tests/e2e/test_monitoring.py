@@ -58,6 +58,7 @@ def demo(app):
 def test_dashboard_to_a_reminder_under_the_bell_and_in_the_mailbox(page, live_server, demo):
     inbox = demo
     browser_sign_in(page, live_server, "thidua", PASSWORD)
+    page.get_by_role("button", name="Điều hành").click()
     page.get_by_role("link", name="Theo dõi", exact=True).click()
     expect(page.get_by_role("heading", name="Theo dõi phong trào thi đua")).to_be_visible()
     assert_accessible(page, "dashboard")

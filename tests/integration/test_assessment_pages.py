@@ -155,7 +155,7 @@ def test_self_assessment_sent_then_shown_on_my_commitment(client, login, office)
 
     again = post(client, _self_url(office), {f"rating-{item.id}": "done"}, headers=HTMX)
     assert again.status_code == 204
-    assert again.headers["HX-Location"].endswith("/commitments/#assessment")
+    assert again.headers["HX-Redirect"].endswith("/commitments/#assessment")
     assert db.session.scalar(select(CommitmentAssessment.self_note)) == ""
 
 
@@ -242,7 +242,7 @@ def test_assessment_by_htmx_answers_the_form_or_a_location(client, login, office
         {f"rating-{item.id}": "done", "result": "fulfilled"},
         headers=HTMX,
     )
-    assert good.status_code == 204 and good.headers["HX-Location"].endswith("/commitments/members")
+    assert good.status_code == 204 and good.headers["HX-Redirect"].endswith("/commitments/members")
 
 
 # Where the result shows --------------------------------------------------------------------

@@ -163,7 +163,7 @@ def test_eligible_list_proposes_in_one_step(app, office):
     page = client.get(f"/commendations/eligible?form={form.id}").get_data(as_text=True)
     assert "Phạm Thị Mai Anh" in page and 'name="ids"' in page
     assert re.search(r'data-label="Số phiếu" class="text-sm-end">2<', page)
-    assert re.search(r'data-label="Kết quả đánh giá bản đăng ký">\s*<span[^>]*>Hoàn thành<', page)
+    assert re.search(r'data-label="Đánh giá cuối kỳ">\s*<span[^>]*>Hoàn thành<', page)
 
     none = post(client, "/commendations/eligible", {"form_id": form.id})
     assert none.status_code == 422
@@ -281,7 +281,7 @@ def test_edit_with_htmx_and_draft_again(app, office):
     assert again.status_code == 200 and "Ứng dụng chữ ký số" in again.get_data(as_text=True)
     saved = post(client, url, {"achievement": "Thành tích đã sửa"}, headers=HTMX)
     assert saved.status_code == 204
-    assert saved.headers["HX-Location"] == f"/commendations/{commendation.id}"
+    assert saved.headers["HX-Redirect"] == f"/commendations/{commendation.id}"
     assert db.session.get(Commendation, commendation.id).achievement == "Thành tích đã sửa"
 
 
@@ -517,3 +517,15 @@ def test_list_and_eligibility_run_the_same_queries_for_10_and_200_people(app, co
     page = response.get_data(as_text=True)
     assert page.count("Nguyễn Văn Thử") >= 200
     assert counts[0] == counts[1]
+
+
+def test_a_form_with_proposals_cannot_be_deleted_from_the_campaign(app, office):
+    _proposal(office)
+    client = _client(app, office["officer"])
+    form = office["form"]
+    url = f"/campaigns/{office['campaign'].id}/items/commendation-form/{form.id}/delete"
+    response = post(client, url, follow_redirects=True)
+    assert "Hình thức khen thưởng này đã có đề nghị nên không thể xóa." in response.get_data(
+        as_text=True
+    )
+    assert db.session.get(CommendationForm, form.id) is not None
