@@ -243,69 +243,71 @@ def _person(user_id: int | None) -> User | None:
     return db.session.scalar(select(User).where(User.id == user_id).options(joinedload(User.unit)))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.OFFICER)
-def new():
-    """Propose one person or unit: choose the form and the nominee, draft the achievement from
-    the data, edit it, propose."""
-    campaign = _campaign()
-    forms = queries.forms_of(campaign)
+def _new_page(campaign, proposal, chosen, user_id, user_error=None, status: int = 200):
     q = request.args.get("find", "")
-    proposal = ProposalForm(
-        form_id=request.args.get("form", type=int), unit_id=request.args.get("unit", type=int)
-    )
-    _form_choices(proposal, forms)
-    chosen_form = next((f for f in forms if f.id == proposal.form_id.data), None)
-    user_id = request.values.get("user_id", type=int) or request.args.get("user", type=int)
-    user_error = None
-    status = 200
-    is_unit = chosen_form is not None and chosen_form.applies_to == AppliesTo.UNIT
-    nominee = {"unit_id": proposal.unit_id.data} if is_unit else {"user_id": user_id}
-    wants_draft = request.method == "POST" and request.form.get("action") == "draft"
-    if (
-        chosen_form is not None
-        and any(nominee.values())
-        and (wants_draft or request.method == "GET")
-    ):
-        proposal.achievement.data, _ids = services.drafted(campaign, **nominee)
-    elif wants_draft:
-        status = 422  # nothing chosen to draft from
-        user_error = [_("Choose the nominee first.")] if not is_unit else None
-        if is_unit:
-            proposal.unit_id.errors = [_("Choose a unit.")]
-    elif request.method == "POST":
-        if proposal.validate_on_submit():
-            try:
-                commendation = services.propose(
-                    current_user,
-                    campaign,
-                    proposal.form_id.data,
-                    user_id=user_id,
-                    unit_id=proposal.unit_id.data,
-                    achievement=proposal.achievement.data,
-                )
-            except ValidationFailed as error:
-                user_error = error.errors.pop("user_id", None)
-                add_errors(proposal, error)
-            except InvalidTransition as error:
-                proposal.form_errors.append(error.message)
-            else:
-                flash(_("%(name)s has been proposed.", name=commendation.nominee_name), "success")
-                return redirect(url_for("commendations.show", commendation_id=commendation.id), 303)
-        status = 422
     person = _person(user_id)
-    people = search_people(q) if q else ([person] if person else [])
     return render(
         "commendations/new.html",
         campaign=campaign,
         proposal=proposal,
-        chosen_form=chosen_form,
+        chosen_form=chosen,
         q=q,
-        people=people,
+        people=search_people(q) if q else ([person] if person else []),
         user_id=user_id,
         user_error=user_error,
         status=status,
     )
+
+
+def _propose(campaign, proposal: ProposalForm, chosen, user_id):
+    """Propose as the form says: to the new proposal's page, else the form with its errors."""
+    user_error = None
+    if proposal.validate_on_submit():
+        try:
+            commendation = services.propose(
+                current_user,
+                campaign,
+                proposal.form_id.data,
+                user_id=user_id,
+                unit_id=proposal.unit_id.data,
+                achievement=proposal.achievement.data,
+            )
+        except ValidationFailed as error:
+            user_error = error.errors.pop("user_id", None)
+            add_errors(proposal, error)
+        except InvalidTransition as error:
+            proposal.form_errors.append(error.message)
+        else:
+            flash(_("%(name)s has been proposed.", name=commendation.nominee_name), "success")
+            return redirect(url_for("commendations.show", commendation_id=commendation.id), 303)
+    return _new_page(campaign, proposal, chosen, user_id, user_error, status=422)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new():
+    """Propose one person or unit: choose the form and the nominee, draft the achievement from
+    the data ("action=draft", or at once when the nominee is given), edit it, propose."""
+    campaign = _campaign()
+    forms = queries.forms_of(campaign)
+    proposal = ProposalForm(
+        form_id=request.args.get("form", type=int), unit_id=request.args.get("unit", type=int)
+    )
+    _form_choices(proposal, forms)
+    chosen = next((f for f in forms if f.id == proposal.form_id.data), None)
+    user_id = request.values.get("user_id", type=int) or request.args.get("user", type=int)
+    if request.method == "POST" and request.form.get("action") != "draft":
+        return _propose(campaign, proposal, chosen, user_id)
+    is_unit = chosen is not None and chosen.applies_to == AppliesTo.UNIT
+    nominee = {"unit_id": proposal.unit_id.data} if is_unit else {"user_id": user_id}
+    if chosen is not None and any(nominee.values()):
+        proposal.achievement.data, _ids = services.drafted(campaign, **nominee)
+    elif request.method == "POST":  # a draft asked for before choosing whom
+        if is_unit:
+            proposal.unit_id.errors = [_("Choose a unit.")]
+        user_error = None if is_unit else [_("Choose the nominee first.")]
+        return _new_page(campaign, proposal, chosen, user_id, user_error, status=422)
+    return _new_page(campaign, proposal, chosen, user_id)
 
 
 # One proposal ------------------------------------------------------------------------------

@@ -213,6 +213,13 @@ def test_propose_one_with_a_drafted_then_edited_text(app, office):
         },
     )
     assert drafted.status_code == 200 and "2 phiếu bình chọn" in drafted.get_data(as_text=True)
+    nobody = post(
+        client,
+        f"/commendations/new?form={form.id}",
+        {"form_id": form.id, "achievement": "", "action": "draft"},
+    )
+    assert nobody.status_code == 422
+    assert "Chọn người được đề nghị trước." in nobody.get_data(as_text=True)
     missing = post(
         client,
         f"/commendations/new?form={form.id}",
