@@ -153,6 +153,16 @@ def test_assessment_then_commendation_from_proposal_to_decision(page, live_serve
     expect(page.locator(".achievement")).to_contain_text("Tích cực tham gia chuyển đổi số")
     screenshot(page, "commendation-proposed")
 
+    # Proposing a unit by hand: its achievement drafted from the data (not sent here).
+    page.get_by_role("link", name="Quay lại danh sách").click()
+    page.get_by_role("link", name="Đề nghị một trường hợp").click()
+    page.get_by_label("Hình thức khen thưởng").select_option(label=f"{FORM} (Đơn vị)")
+    page.get_by_label("Đơn vị", exact=True).select_option(label="— Phòng Tổng hợp")
+    page.get_by_role("button", name="Soạn thành tích từ dữ liệu").click()
+    expect(page.get_by_label("Thành tích")).to_contain_text("Có 1 sáng kiến được Hội đồng")
+    assert_accessible(page, "propose one")
+    screenshot(page, "commendation-new")
+
     # lanhdao approves from his home.
     _sign_out_and_in(page, live_server, "lanhdao")
     expect(page.get_by_role("heading", name="Số liệu chính của Văn phòng")).to_be_visible()
