@@ -529,3 +529,31 @@ def tracking_rows(rows, figures: dict[int | None, Figures]) -> tuple[list, Figur
     for _row, unit_figures in paired:
         totals.add(unit_figures)
     return paired, totals
+
+
+def rating_counts(commitment_ids) -> dict[int, tuple[dict[str, int], dict[str, int]]]:
+    """{commitment id: (the owner's ratings counted, the reviewer's)} of those assessed (one
+    query)."""
+    ids = [i for i in commitment_ids if i is not None]
+    if not ids:
+        return {}
+    columns = [
+        func.count(ItemAssessment.id).filter(ItemAssessment.self_rating == rating)
+        for rating in RATINGS
+    ]
+    columns += [
+        func.count(ItemAssessment.id).filter(ItemAssessment.rating == rating) for rating in RATINGS
+    ]
+    rows = db.session.execute(
+        select(CommitmentAssessment.commitment_id, *columns)
+        .join(ItemAssessment, ItemAssessment.assessment_id == CommitmentAssessment.id)
+        .where(CommitmentAssessment.commitment_id.in_(ids))
+        .group_by(CommitmentAssessment.commitment_id)
+    )
+    return {
+        commitment_id: (
+            dict(zip(RATINGS, counts[:3], strict=True)),
+            dict(zip(RATINGS, counts[3:], strict=True)),
+        )
+        for commitment_id, *counts in rows
+    }

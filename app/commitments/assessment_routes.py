@@ -8,15 +8,11 @@ is a plain POST; htmx swaps the form alone when it comes back with errors.
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import DateField
-from wtforms.validators import InputRequired
 
 from app.campaigns.services import current_campaign
 from app.commitments import assessment, services
-from app.commitments.forms import DATE_FORMATS
+from app.commitments.review_forms import PeriodForm
 from app.commitments.review_routes import get_reviewable
 from app.commitments.routes import _campaign, bp, get_owned, page_url, refused
 from app.errors import InvalidTransition, ValidationFailed
@@ -26,23 +22,6 @@ from app.web.access import role_required
 from app.web.filters import local_today
 from app.web.forms import add_errors
 from app.web.htmx import is_htmx, render
-
-
-class PeriodForm(FlaskForm):
-    """The assessment window; the service checks the order of the days."""
-
-    opens_on = DateField(
-        _l("First day of the assessment"),
-        format=DATE_FORMATS,
-        invalid_value_message=_l("Enter a valid date (dd/mm/yyyy)."),
-        validators=[InputRequired(_l("Enter the first day of the assessment."))],
-    )
-    closes_on = DateField(
-        _l("Last day of the assessment (inclusive)"),
-        format=DATE_FORMATS,
-        invalid_value_message=_l("Enter a valid date (dd/mm/yyyy)."),
-        validators=[InputRequired(_l("Enter the last day of the assessment."))],
-    )
 
 
 def _answers(version) -> dict[int, tuple[str | None, str | None]]:

@@ -623,3 +623,65 @@ def export_tracking(
     )
     db.session.commit()
     return data
+
+
+# The unit head's workbook ------------------------------------------------------------------
+
+MEMBER_HEADERS = (
+    "Họ và tên",
+    "Chức vụ",
+    "Đơn vị",
+    "Bản đăng ký",
+    "Đánh giá cuối kỳ",
+    *ASSESSED_HEADERS[3:10],
+)
+ASSESSMENT_STATUS_TEXT = {"self_assessed": "Đã tự đánh giá", "assessed": "Đã đánh giá"}
+_MEMBER_WIDTHS = (30, 30, 40, 14, 18, 12, 12, 12, 12, 12, 12, 18)
+
+
+def members_workbook(campaign: Campaign, rows, counts: dict) -> bytes:
+    """The head's members: each one's commitment status and end-of-period assessment, with the
+    items' ratings counted by the owner and by the head."""
+    workbook = Workbook()
+    workbook.properties.title = f"Bản đăng ký thi đua của công chức — {campaign.name}"
+    workbook.properties.language = "vi-VN"
+    sheet = workbook.active
+    sheet.title = "Công chức"
+    _header_row(sheet, MEMBER_HEADERS, _MEMBER_WIDTHS)
+    for row in rows:
+        mine, theirs = counts.get(row.commitment_id, ({}, {}))
+        if row.status == "confirmed":
+            assessed = ASSESSMENT_STATUS_TEXT.get(row.assessment, "Chưa tự đánh giá")
+        else:
+            assessed = ""
+        sheet.append(
+            [
+                row.full_name,
+                row.position,
+                row.unit_name,
+                STATUS_TEXT[row.status],
+                assessed,
+                *(mine.get(r, "") for r in RATING_TEXT),
+                *((theirs.get(r, "") for r in RATING_TEXT) if row.result else ("",) * 3),
+                RESULT_TEXT.get(row.result, ""),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_members(actor: User, campaign: Campaign, rows, counts: dict) -> bytes:
+    """The head's workbook, audited as "commitments.exported"."""
+    data = members_workbook(campaign, rows, counts)
+    audit.record(
+        actor,
+        "commitments.exported",
+        campaign,
+        label=campaign.name,
+        format="xlsx",
+        unit=", ".join(sorted({row.unit_name for row in rows if row.unit_name})),
+        people=len(rows),
+    )
+    db.session.commit()
+    return data

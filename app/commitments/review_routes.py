@@ -7,12 +7,12 @@ services.can_review gives them; the officer pages need the officer role.
 
 from datetime import timedelta
 
-from flask import flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.campaigns.services import campaign_query, current_campaign
-from app.commitments import assessment, review, services
+from app.commitments import assessment, exports, review, services
 from app.commitments.review_forms import ConfirmForm, ReopenForm, ReturnForm
 from app.commitments.routes import bp, get_commitment
 from app.directory import people_query, unit_tree
@@ -68,6 +68,26 @@ def members():
         show_unit=len({row.unit_name for row in rows}) > 1,
         show_assessment=_show_assessment(campaign, rows),
     )
+
+
+@bp.get("/members.xlsx")
+@role_required(Role.UNIT_HEAD)
+def members_xlsx():
+    """The head's members with their commitment and its end-of-period assessment, as a
+    workbook."""
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    rows = review.member_rows(current_user, campaign)
+    counts = assessment.rating_counts(row.commitment_id for row in rows)
+    data = exports.export_members(current_user, campaign, rows, counts)
+    name = f"bản đăng ký thi đua của công chức {local_today():%d-%m-%Y}.xlsx"
+    response = Response(data, mimetype=exports.XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = exports.content_disposition(
+        name.capitalize(), f"ban-dang-ky-cong-chuc-{local_today():%Y-%m-%d}.xlsx"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/units")

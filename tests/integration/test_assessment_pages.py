@@ -336,3 +336,27 @@ def test_officer_sees_units_waiting_for_assessment(client, login, office):
     assert "1 bản tự đánh giá đang chờ đồng chí đánh giá" in home
     units = client.get("/commitments/units").get_data(as_text=True)
     assert f'href="/commitments/{commitment.id}/assessment"' in units
+
+
+def test_head_downloads_the_members_with_their_assessment(app, client, login, office):
+    _assessed(office)
+    other = make_user(unit=office["unit"], full_name="Trần Văn Bình")
+    login(office["head"])
+    page = client.get("/commitments/members").get_data(as_text=True)
+    assert 'href="/commitments/members.xlsx"' in page
+    response = client.get("/commitments/members.xlsx")
+    assert response.status_code == 200
+    rows = {row[0]: row for row in load_workbook(io.BytesIO(response.data)).active.values}
+    assert rows["Họ và tên"][3:6] == (
+        "Bản đăng ký",
+        "Đánh giá cuối kỳ",
+        "Tự đánh giá: Đã hoàn thành",
+    )
+    member = rows[office["member"].full_name]
+    assert member[1:5] == ("Chuyên viên", "Phòng Tổng hợp", "Đã xác nhận", "Đã đánh giá")
+    assert member[5:12] == (0, 1, 0, 1, 0, 0, "Hoàn thành")
+    assert rows[other.full_name][3:5] == ("Chưa lập", None)
+    for someone in (office["member"], office["officer"]):
+        outsider = app.test_client()
+        sign_in(outsider, someone.username)
+        assert outsider.get("/commitments/members.xlsx").status_code == 403
