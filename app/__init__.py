@@ -118,7 +118,12 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.campaigns.routes import bp as campaigns_bp
-    from app.commitments import review_routes, tracking_routes  # noqa: F401  (same blueprint)
+    from app.commendations.routes import bp as commendations_bp
+    from app.commitments import (  # noqa: F401  (same blueprint)
+        assessment_routes,
+        review_routes,
+        tracking_routes,
+    )
     from app.commitments.routes import bp as commitments_bp
     from app.councils.routes import bp as councils_bp
     from app.initiatives.routes import bp as initiatives_bp
@@ -145,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(monitoring_bp, url_prefix="/monitoring")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(showcase_bp, url_prefix="/showcase")
+    app.register_blueprint(commendations_bp, url_prefix="/commendations")
 
 
 def register_cli(app: Flask) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.campaigns import services
 from app.campaigns.forms import CampaignForm, item_form
 from app.campaigns.services import ITEM_KINDS, ItemKind, campaign_query, current_campaign
-from app.errors import ValidationFailed
+from app.errors import InvalidTransition, ValidationFailed
 from app.extensions import db
 from app.models.campaigns import Campaign
 from app.models.directory import Role
@@ -73,11 +73,17 @@ def render_edit(
     )
 
 
-def item_done(campaign_id: int, kind: ItemKind, notice: str, anchor: str | None = None):
+def item_done(
+    campaign_id: int,
+    kind: ItemKind,
+    notice: str,
+    anchor: str | None = None,
+    category: str = "success",
+):
     """After a change to a list: the list again for htmx, else back to the edit page there."""
     if is_htmx():
         return render_edit(get_campaign(campaign_id), block=kind.collection, notice=notice)
-    flash(notice, "success")
+    flash(notice, category)
     target = url_for("campaigns.edit", campaign_id=campaign_id, _anchor=anchor or kind.anchor)
     return redirect(target, code=303)
 
@@ -187,7 +193,10 @@ def edit_item(campaign_id: int, kind: str, item_id: int):
 @role_required(Role.OFFICER)
 def delete_item(campaign_id: int, kind: str, item_id: int):
     """Delete an item (the page asks for confirmation first)."""
-    services.delete_item(current_user, get_item(campaign_id, kind, item_id))
+    try:
+        services.delete_item(current_user, get_item(campaign_id, kind, item_id))
+    except InvalidTransition as error:
+        return item_done(campaign_id, ITEM_KINDS[kind], error.message, category="warning")
     return item_done(campaign_id, ITEM_KINDS[kind], _("Deleted."))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.campaigns.plan import read_plan
-from app.errors import NotAllowed, ValidationFailed
+from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.models.campaigns import (
     AppliesTo,
@@ -378,10 +378,23 @@ def delete_item(actor, item) -> None:
     """Remove an item; the items after it move up one place."""
     _require_officer(actor)
     kind = kind_of(item)
+    if isinstance(item, CommendationForm) and _has_commendations(item):
+        raise InvalidTransition(
+            _("This form of commendation has proposals for it; it cannot be deleted.")
+        )
     _record_item(actor, "campaign.item_deleted", item)
     db.session.delete(item)
     _renumber([other for other in _siblings(kind, item.campaign_id) if other is not item])
     db.session.commit()
+
+
+def _has_commendations(form: CommendationForm) -> bool:
+    from app.models.commendations import Commendation
+
+    return (
+        db.session.scalar(select(Commendation.id).where(Commendation.form_id == form.id).limit(1))
+        is not None
+    )
 
 
 def move_item(actor, item, direction: str):

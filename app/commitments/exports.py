@@ -25,6 +25,7 @@ from app.documents import (
     XLSX_MIMETYPE,  # noqa: F401
     agency_header,
     content_disposition,  # noqa: F401
+    data_table,
     labelled,
     new_document,
     para,
@@ -39,6 +40,7 @@ from app.models.directory import User
 from app.web.filters import short_seal, to_local
 
 TITLE = "BẢN ĐĂNG KÝ THI ĐUA"
+ASSESSMENT_TITLE = "ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN"
 SEAL_TEXT = {
     SealState.VALID: "Niêm phong hợp lệ",
     SealState.ALTERED: "Nội dung đã bị thay đổi sau khi ký",
@@ -52,6 +54,12 @@ STATUS_TEXT = {
     "returned": "Trả lại",
 }
 ROMAN = ("I", "II", "III", "IV", "V")
+RATING_TEXT = {
+    "done": "Đã hoàn thành",
+    "partly": "Hoàn thành một phần",
+    "not_done": "Chưa hoàn thành",
+}
+RESULT_TEXT = {"fulfilled": "Hoàn thành", "not_fulfilled": "Không hoàn thành"}
 
 
 # The paper form ----------------------------------------------------------------------------
@@ -81,6 +89,32 @@ class PaperSection:
 
 
 @dataclass(frozen=True)
+class PaperRating:
+    """One item's ratings at the end of the period ("" for the reviewer's until assessed)."""
+
+    number: str
+    text: str
+    self_rating: str
+    self_note: str
+    rating: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PaperAssessment:
+    """The end-of-period assessment as the form prints it."""
+
+    rows: list[PaperRating]
+    self_line: str
+    self_note: str
+    reviewer_caption: str
+    result: str = ""
+    assessor_name: str = ""
+    assessed_line: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class PaperForm:
     """Everything the printed "Bản đăng ký thi đua" says, in reading order."""
 
@@ -101,6 +135,7 @@ class PaperForm:
     reviewer_name: str
     review_line: str
     version_number: int
+    assessment: PaperAssessment | None = None
 
 
 def _time(value: datetime) -> str:
@@ -158,11 +193,59 @@ def _owner(commitment: Commitment, version: CommitmentVersion):
     return [("Tên đơn vị", unit.name), ("Thủ trưởng đơn vị", head_name)], head_name
 
 
+def _assessment(campaign: Campaign, version: CommitmentVersion, assessment, is_unit: bool):
+    """The assessment of `version` as printed, numbered as the form's items (1.1, 1.2, …)."""
+    if assessment is None or assessment.version_id != version.id:
+        return None
+    ratings = {row.item_id: row for row in assessment.items}
+    rows = []
+    for area in _areas_with_items(campaign, version):
+        number, items = area
+        for i, item in enumerate(items, start=1):
+            row = ratings.get(item.id)
+            rows.append(
+                PaperRating(
+                    number=f"{number}.{i}",
+                    text=item.text,
+                    self_rating=RATING_TEXT.get(row.self_rating, "") if row else "",
+                    self_note=row.self_note if row else "",
+                    rating=RATING_TEXT.get(row.rating or "", "") if row else "",
+                    note=row.note if row else "",
+                )
+            )
+    assessed = assessment.status == "assessed"
+    return PaperAssessment(
+        rows=rows,
+        self_line=f"Tự đánh giá lúc {_time(assessment.self_assessed_at)}",
+        self_note=assessment.self_note,
+        reviewer_caption="Đánh giá của Văn phòng" if is_unit else "Đánh giá của Thủ trưởng đơn vị",
+        result=RESULT_TEXT.get(assessment.result or "", "") if assessed else "",
+        assessor_name=assessment.assessor_name if assessed else "",
+        assessed_line=f"Đánh giá lúc {_time(assessment.assessed_at)}" if assessed else "",
+        comment=assessment.comment if assessed else "",
+    )
+
+
+def _areas_with_items(campaign: Campaign, version: CommitmentVersion):
+    """[(number, items)] of the content areas that have items, as _areas numbers them."""
+    numbered = []
+    for area in campaign.content_areas:
+        items = [item for item in version.items if item.content_area_id == area.id]
+        if items:
+            numbered.append((len(numbered) + 1, items))
+    return numbered
+
+
 def paper_form(
-    commitment: Commitment, version: CommitmentVersion, campaign: Campaign, seal_state: str
+    commitment: Commitment,
+    version: CommitmentVersion,
+    campaign: Campaign,
+    seal_state: str,
+    assessment=None,
 ) -> PaperForm:
-    """The form of one version. Needs the version loaded (services.load_version), the
-    commitment's user or unit, and the campaign with its content areas and criteria."""
+    """The form of one version (with its end-of-period `assessment`, when it assesses this
+    version). Needs the version loaded (services.load_version), the commitment's user or
+    unit, and the campaign with its content areas and criteria."""
     is_unit = commitment.kind == CommitmentKind.UNIT
     owner_fields, signer_name = _owner(commitment, version)
     title = (
@@ -227,6 +310,7 @@ def paper_form(
         reviewer_name=version.reviewer_name if confirmed else "",
         review_line=f"Đã xác nhận lúc {_time(version.reviewed_at)}" if confirmed else "",
         version_number=version.number,
+        assessment=_assessment(campaign, version, assessment, is_unit),
     )
 
 
@@ -308,7 +392,48 @@ def commitment_docx(form: PaperForm, checked_at: datetime) -> bytes:
             italic=True,
             align=WD_ALIGN_PARAGRAPH.LEFT,
         )
+    if form.assessment is not None:
+        _assessment_docx(document, form.assessment)
     return to_bytes(document)
+
+
+def _assessment_docx(document, assessment: PaperAssessment) -> None:
+    """The end-of-period assessment after the signed form: the ratings table and the result."""
+    para(document, space_after=6)
+    para(document, ASSESSMENT_TITLE, size=14, bold=True, align=CENTER, keep_with_next=True)
+    rows = [
+        [
+            row.number,
+            row.text,
+            "\n".join(part for part in (row.self_rating, row.self_note) if part),
+            "\n".join(part for part in (row.rating, row.note) if part),
+        ]
+        for row in assessment.rows
+    ]
+    data_table(
+        document,
+        ["STT", "Nội dung đăng ký", "Tự đánh giá", assessment.reviewer_caption],
+        rows,
+        [14, 71, 40, 40],
+        aligns=[CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.LEFT],
+    )
+    para(document, space_after=0)
+    line = assessment.self_line
+    labelled(document, "Ý kiến tự đánh giá", assessment.self_note or "(không có)")
+    para(document, line, size=12, italic=True, first_line_mm=10)
+    if assessment.result:
+        labelled(document, "Kết quả đánh giá", assessment.result).runs[-1].bold = True
+        if assessment.comment:
+            labelled(document, "Nhận xét", assessment.comment)
+        para(
+            document,
+            f"{assessment.assessor_name} · {assessment.assessed_line}",
+            size=12,
+            italic=True,
+            first_line_mm=10,
+        )
+    else:
+        labelled(document, "Kết quả đánh giá", "(chưa đánh giá)")
 
 
 # The tracking workbook ---------------------------------------------------------------------
@@ -338,9 +463,95 @@ def _header_row(sheet, headers, widths) -> None:
     sheet.freeze_panes = "A2"
 
 
-def tracking_workbook(campaign: Campaign, report: Report, status: str | None) -> bytes:
+ASSESSMENT_HEADERS = (
+    "Đơn vị",
+    "Đã xác nhận",
+    "Chưa tự đánh giá",
+    "Chờ đánh giá",
+    "Hoàn thành",
+    "Không hoàn thành",
+    "Tỷ lệ đã đánh giá (%)",
+)
+ASSESSED_HEADERS = (
+    "Họ và tên",
+    "Chức vụ",
+    "Đơn vị",
+    "Tự đánh giá: Đã hoàn thành",
+    "Tự đánh giá: Hoàn thành một phần",
+    "Tự đánh giá: Chưa hoàn thành",
+    "Đánh giá: Đã hoàn thành",
+    "Đánh giá: Hoàn thành một phần",
+    "Đánh giá: Chưa hoàn thành",
+    "Kết quả",
+    "Người đánh giá",
+    "Nhận xét",
+)
+_ASSESSMENT_WIDTHS = (48, 12, 14, 12, 12, 14, 14)
+_ASSESSED_WIDTHS = (30, 30, 40, 12, 12, 12, 12, 12, 12, 18, 26, 50)
+
+
+def _assessment_sheets(workbook, assessments, people, names: dict) -> None:
+    """Sheet 3: the assessment per unit and the totals; sheet 4: each person with an
+    assessment, their items' ratings counted and the result."""
+    rows, totals = assessments
+    sheet = workbook.create_sheet("Đánh giá cuối kỳ")
+    _header_row(sheet, ASSESSMENT_HEADERS, _ASSESSMENT_WIDTHS)
+    for row, figures in rows:
+        sheet.append(
+            [
+                row.name,
+                figures.confirmed,
+                figures.not_started,
+                figures.self_assessed,
+                figures.fulfilled,
+                figures.not_fulfilled,
+                figures.percent,
+            ]
+        )
+        sheet.cell(sheet.max_row, 7).number_format = "0.0"
+    sheet.append(
+        [
+            "Tổng cộng",
+            totals.confirmed,
+            totals.not_started,
+            totals.self_assessed,
+            totals.fulfilled,
+            totals.not_fulfilled,
+            totals.percent,
+        ]
+    )
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.cell(sheet.max_row, 7).number_format = "0.0"
+
+    results = workbook.create_sheet("Kết quả đánh giá")
+    _header_row(results, ASSESSED_HEADERS, _ASSESSED_WIDTHS)
+    for person in people:
+        results.append(
+            [
+                person.full_name,
+                person.position,
+                names.get(person.unit_id, ""),
+                *(person.self_counts[r] for r in RATING_TEXT),
+                *((person.counts[r] for r in RATING_TEXT) if person.result else ("",) * 3),
+                RESULT_TEXT.get(person.result, "Chờ đánh giá"),
+                person.assessor_name,
+                person.comment,
+            ]
+        )
+
+
+def tracking_workbook(
+    campaign: Campaign,
+    report: Report,
+    status: str | None,
+    assessments=None,
+    assessed_people=(),
+    unit_names: dict | None = None,
+) -> bytes:
     """Sheet 1: a row per unit and the totals; sheet 2: the people in `status` (by default
-    those not yet signed) with their position, unit and status."""
+    those not yet signed) with their position, unit and status; with `assessments` (rows and
+    totals from assessment.tracking_rows) two more sheets of the end-of-period assessment."""
     workbook = Workbook()
     workbook.properties.title = f"Theo dõi đăng ký thi đua — {campaign.name}"
     workbook.properties.language = "vi-VN"
@@ -379,16 +590,26 @@ def tracking_workbook(campaign: Campaign, report: Report, status: str | None) ->
             people.append(
                 [person.full_name, person.position, person.unit_name, STATUS_TEXT[person.status]]
             )
+    if assessments is not None and (assessments[0] or assessed_people):
+        _assessment_sheets(workbook, assessments, assessed_people, unit_names or {})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def export_tracking(
-    actor: User, campaign: Campaign, report: Report, status: str | None, unit_id: int | None
+    actor: User,
+    campaign: Campaign,
+    report: Report,
+    status: str | None,
+    unit_id: int | None,
+    *,
+    assessments=None,
+    assessed_people=(),
 ) -> bytes:
     """The tracking workbook, audited as "commitments.exported"."""
-    data = tracking_workbook(campaign, report, status)
+    names = {unit.id: unit.name for unit, _depth in report.units}
+    data = tracking_workbook(campaign, report, status, assessments, assessed_people, names)
     audit.record(
         actor,
         "commitments.exported",
@@ -399,6 +620,68 @@ def export_tracking(
         status=status,
         rows=len(report.rows),
         people=report.people_count,
+    )
+    db.session.commit()
+    return data
+
+
+# The unit head's workbook ------------------------------------------------------------------
+
+MEMBER_HEADERS = (
+    "Họ và tên",
+    "Chức vụ",
+    "Đơn vị",
+    "Bản đăng ký",
+    "Đánh giá cuối kỳ",
+    *ASSESSED_HEADERS[3:10],
+)
+ASSESSMENT_STATUS_TEXT = {"self_assessed": "Đã tự đánh giá", "assessed": "Đã đánh giá"}
+_MEMBER_WIDTHS = (30, 30, 40, 14, 18, 12, 12, 12, 12, 12, 12, 18)
+
+
+def members_workbook(campaign: Campaign, rows, counts: dict) -> bytes:
+    """The head's members: each one's commitment status and end-of-period assessment, with the
+    items' ratings counted by the owner and by the head."""
+    workbook = Workbook()
+    workbook.properties.title = f"Bản đăng ký thi đua của công chức — {campaign.name}"
+    workbook.properties.language = "vi-VN"
+    sheet = workbook.active
+    sheet.title = "Công chức"
+    _header_row(sheet, MEMBER_HEADERS, _MEMBER_WIDTHS)
+    for row in rows:
+        mine, theirs = counts.get(row.commitment_id, ({}, {}))
+        if row.status == "confirmed":
+            assessed = ASSESSMENT_STATUS_TEXT.get(row.assessment, "Chưa tự đánh giá")
+        else:
+            assessed = ""
+        sheet.append(
+            [
+                row.full_name,
+                row.position,
+                row.unit_name,
+                STATUS_TEXT[row.status],
+                assessed,
+                *(mine.get(r, "") for r in RATING_TEXT),
+                *((theirs.get(r, "") for r in RATING_TEXT) if row.result else ("",) * 3),
+                RESULT_TEXT.get(row.result, ""),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_members(actor: User, campaign: Campaign, rows, counts: dict) -> bytes:
+    """The head's workbook, audited as "commitments.exported"."""
+    data = members_workbook(campaign, rows, counts)
+    audit.record(
+        actor,
+        "commitments.exported",
+        campaign,
+        label=campaign.name,
+        format="xlsx",
+        unit=", ".join(sorted({row.unit_name for row in rows if row.unit_name})),
+        people=len(rows),
     )
     db.session.commit()
     return data

@@ -19,6 +19,7 @@ from app.commitments import services
 from app.commitments.seal import SealState
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
+from app.models.assessments import CommitmentAssessment
 from app.models.campaigns import Campaign
 from app.models.commitments import (
     COMMENT_MAX,
@@ -278,10 +279,14 @@ class PersonRow:
     unit_name: str
     commitment_id: int | None
     status: str
+    # The end-of-period assessment: "" none yet, else its status and result.
+    assessment: str = ""
+    result: str = ""
 
 
 def _people_rows(campaign: Campaign, who) -> list[PersonRow]:
-    """Active people matching `who(unit, parent)`, with their commitment, in one query."""
+    """Active people matching `who(unit, parent)`, with their commitment and its assessment,
+    in one query."""
     parent = aliased(Unit)
     stmt = (
         select(
@@ -291,6 +296,8 @@ def _people_rows(campaign: Campaign, who) -> list[PersonRow]:
             Unit.name,
             Commitment.id,
             Commitment.status,
+            CommitmentAssessment.status,
+            CommitmentAssessment.result,
         )
         .select_from(User)
         .outerjoin(Unit, User.unit_id == Unit.id)
@@ -299,49 +306,71 @@ def _people_rows(campaign: Campaign, who) -> list[PersonRow]:
             Commitment,
             and_(Commitment.user_id == User.id, Commitment.campaign_id == campaign.id),
         )
+        .outerjoin(CommitmentAssessment, CommitmentAssessment.commitment_id == Commitment.id)
         .where(User.is_active.is_(True), who(Unit, parent))
         .order_by(User.name_sort, User.id)
     )
     return [
-        PersonRow(user_id, full_name, position, unit_name or "", commitment_id, status or "none")
-        for user_id, full_name, position, unit_name, commitment_id, status in db.session.execute(
-            stmt
+        PersonRow(
+            user_id,
+            full_name,
+            position,
+            unit_name or "",
+            commitment_id,
+            status or "none",
+            assessment or "",
+            result or "",
         )
+        for (
+            user_id,
+            full_name,
+            position,
+            unit_name,
+            commitment_id,
+            status,
+            assessment,
+            result,
+        ) in db.session.execute(stmt)
     ]
 
 
-def member_rows(actor: User, campaign: Campaign) -> list[PersonRow]:
-    """The people whose commitment the actor confirms as a head (services.reviewer_head_id):
-    the members of the units they head, and the heads of those units' sub-units."""
-    return _people_rows(
-        campaign,
-        lambda unit, parent: and_(
-            User.id != actor.id,
-            or_(
-                unit.head_id == actor.id,
-                and_(unit.head_id == User.id, parent.head_id == actor.id),
+def members_of(actor: User):
+    """SQL for `who(unit, parent)`: the people whose commitment the actor confirms as a head
+    (services.reviewer_head_id): the members of the units they head, and the heads of those
+    units' sub-units."""
+    return lambda unit, parent: and_(
+        User.id != actor.id,
+        or_(
+            unit.head_id == actor.id,
+            and_(unit.head_id == User.id, parent.head_id == actor.id),
+        ),
+    )
+
+
+def officers_people(actor: User):
+    """SQL for `who(unit, parent)`: the people whose commitment falls to the officer: heads with
+    no head above them, and anyone whose unit has no head or who has no unit."""
+    return lambda unit, parent: and_(
+        User.id != actor.id,
+        or_(
+            User.unit_id.is_(None),
+            unit.head_id.is_(None),
+            and_(
+                unit.head_id == User.id,
+                or_(parent.head_id.is_(None), parent.head_id == User.id),
             ),
         ),
     )
+
+
+def member_rows(actor: User, campaign: Campaign) -> list[PersonRow]:
+    """The people whose commitment the actor confirms as a head (members_of)."""
+    return _people_rows(campaign, members_of(actor))
 
 
 def officer_people_rows(actor: User, campaign: Campaign) -> list[PersonRow]:
-    """The people whose commitment falls to the officer: heads with no head above them, and
-    anyone whose unit has no head or who has no unit."""
-    return _people_rows(
-        campaign,
-        lambda unit, parent: and_(
-            User.id != actor.id,
-            or_(
-                User.unit_id.is_(None),
-                unit.head_id.is_(None),
-                and_(
-                    unit.head_id == User.id,
-                    or_(parent.head_id.is_(None), parent.head_id == User.id),
-                ),
-            ),
-        ),
-    )
+    """The people whose commitment falls to the officer (officers_people)."""
+    return _people_rows(campaign, officers_people(actor))
 
 
 @dataclass(frozen=True)
@@ -352,22 +381,31 @@ class UnitRow:
     head_name: str
     commitment_id: int | None
     status: str
+    assessment: str = ""
+    result: str = ""
 
 
 def unit_rows(campaign: Campaign) -> list[UnitRow]:
-    """Every unit as a tree, with its head and its collective commitment (two queries)."""
+    """Every unit as a tree, with its head and its collective commitment and that commitment's
+    assessment (two queries)."""
     from app.directory import unit_tree
 
-    commitments = dict(
-        db.session.execute(
-            select(Commitment.unit_id, Commitment).where(
-                Commitment.campaign_id == campaign.id, Commitment.kind == CommitmentKind.UNIT
+    commitments = {
+        unit_id: (commitment, assessment, result)
+        for unit_id, commitment, assessment, result in db.session.execute(
+            select(
+                Commitment.unit_id,
+                Commitment,
+                CommitmentAssessment.status,
+                CommitmentAssessment.result,
             )
-        ).all()
-    )
+            .outerjoin(CommitmentAssessment, CommitmentAssessment.commitment_id == Commitment.id)
+            .where(Commitment.campaign_id == campaign.id, Commitment.kind == CommitmentKind.UNIT)
+        )
+    }
     rows = []
     for unit, depth in unit_tree():
-        commitment = commitments.get(unit.id)
+        commitment, assessment, result = commitments.get(unit.id, (None, None, None))
         rows.append(
             UnitRow(
                 unit_id=unit.id,
@@ -376,6 +414,8 @@ def unit_rows(campaign: Campaign) -> list[UnitRow]:
                 head_name=unit.head.full_name if unit.head else "",
                 commitment_id=commitment.id if commitment else None,
                 status=commitment.status if commitment else "none",
+                assessment=assessment or "",
+                result=result or "",
             )
         )
     return rows

@@ -1,4 +1,5 @@
-"""Forms of the review pages: confirm, return with a comment, reopen registration.
+"""Forms of the review pages: confirm, return with a comment, reopen registration, and the
+officer's assessment period.
 
 The services check everything again with messages a person can read; these forms only parse.
 """
@@ -8,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.commitments.forms import DATE_FORMATS
 from app.commitments.review import REASON_MAX
 from app.models.commitments import COMMENT_MAX
 
@@ -56,4 +58,21 @@ class ReopenForm(FlaskForm):
             Length(max=REASON_MAX, message=_TOO_LONG),
         ],
         render_kw={"rows": 3, "maxlength": REASON_MAX},
+    )
+
+
+class PeriodForm(FlaskForm):
+    """The assessment window; the service checks the order of the days."""
+
+    opens_on = DateField(
+        _l("First day of the assessment"),
+        format=DATE_FORMATS,
+        invalid_value_message=_l("Enter a valid date (dd/mm/yyyy)."),
+        validators=[InputRequired(_l("Enter the first day of the assessment."))],
+    )
+    closes_on = DateField(
+        _l("Last day of the assessment (inclusive)"),
+        format=DATE_FORMATS,
+        invalid_value_message=_l("Enter a valid date (dd/mm/yyyy)."),
+        validators=[InputRequired(_l("Enter the last day of the assessment."))],
     )

@@ -7,12 +7,12 @@ services.can_review gives them; the officer pages need the officer role.
 
 from datetime import timedelta
 
-from flask import flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.campaigns.services import campaign_query, current_campaign
-from app.commitments import review, services
+from app.commitments import assessment, exports, review, services
 from app.commitments.review_forms import ConfirmForm, ReopenForm, ReturnForm
 from app.commitments.routes import bp, get_commitment
 from app.directory import people_query, unit_tree
@@ -37,6 +37,13 @@ def _status_filter() -> str | None:
     return status if status in review.STATUSES else None
 
 
+def _show_assessment(campaign, rows) -> bool:
+    """The lists show the assessment once its period is set or someone has assessed."""
+    if campaign is None:
+        return False
+    return any(row.assessment for row in rows) or assessment.period_of(campaign) is not None
+
+
 def _list_of(commitment: Commitment) -> str:
     """The list a reviewer comes back to: the officer's for units and for heads at the top."""
     if commitment.kind == CommitmentKind.UNIT or services.reviewer_head_id(commitment) is None:
@@ -59,7 +66,28 @@ def members():
         rows=[row for row in rows if status is None or row.status == status],
         selected=status,
         show_unit=len({row.unit_name for row in rows}) > 1,
+        show_assessment=_show_assessment(campaign, rows),
     )
+
+
+@bp.get("/members.xlsx")
+@role_required(Role.UNIT_HEAD)
+def members_xlsx():
+    """The head's members with their commitment and its end-of-period assessment, as a
+    workbook."""
+    campaign = current_campaign()
+    if campaign is None:
+        abort(404)
+    rows = review.member_rows(current_user, campaign)
+    counts = assessment.rating_counts(row.commitment_id for row in rows)
+    data = exports.export_members(current_user, campaign, rows, counts)
+    name = f"bản đăng ký thi đua của công chức {local_today():%d-%m-%Y}.xlsx"
+    response = Response(data, mimetype=exports.XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = exports.content_disposition(
+        name.capitalize(), f"ban-dang-ky-cong-chuc-{local_today():%Y-%m-%d}.xlsx"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/units")
@@ -78,6 +106,7 @@ def units():
         rows=[row for row in rows if status is None or row.status == status],
         people=[row for row in people if status is None or row.status == status],
         selected=status,
+        show_assessment=_show_assessment(campaign, [*rows, *people]),
     )
 
 
@@ -99,6 +128,7 @@ def _review_page(commitment: Commitment, status: int = 200, return_form=None):
         back=back,
         back_label=_("Confirm units") if back == "commitments.units" else _("Confirm members"),
         status=status,
+        **assessment.page_context(commitment, campaign, local_today()),
     )
 
 

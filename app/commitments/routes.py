@@ -206,7 +206,13 @@ def commitment_page(commitment: Commitment, campaign: Campaign | None = None):
     context = _context(commitment, campaign)
     if context["version"].is_draft:
         return render(EDITOR, **_editor_context(commitment, context=context))
-    return render("commitments/show.html", **context)
+    from app.commitments.assessment import page_context
+
+    return render(
+        "commitments/show.html",
+        **context,
+        **page_context(commitment, context["campaign"], local_today()),
+    )
 
 
 def render_area(commitment: Commitment, area: ContentArea, status: int = 200, **editor):

@@ -372,6 +372,10 @@ def amend(actor: User, commitment: Commitment, today: date) -> CommitmentVersion
         raise NotAllowed()
     if commitment.status == CommitmentStatus.DRAFT:
         raise InvalidTransition(_("There is already a draft to edit."))
+    if _is_being_assessed(commitment):
+        raise InvalidTransition(
+            _("The results of this commitment are being assessed; it can no longer be amended.")
+        )
     campaign = db.session.get(Campaign, commitment.campaign_id)
     _require_open(campaign, today, commitment)
     previous = latest_version(commitment)
@@ -402,6 +406,18 @@ def amend(actor: User, commitment: Commitment, today: date) -> CommitmentVersion
     audit.record(actor, "commitment.amended", commitment, version=draft.number)
     db.session.commit()
     return draft
+
+
+def _is_being_assessed(commitment: Commitment) -> bool:
+    """Its owner has assessed it at the end of the period (assessment.py): the version
+    assessed stays the commitment's last."""
+    from app.models.assessments import CommitmentAssessment
+
+    return bool(
+        db.session.scalar(
+            select(exists().where(CommitmentAssessment.commitment_id == commitment.id))
+        )
+    )
 
 
 def seal_state(commitment: Commitment, version: CommitmentVersion) -> seal.SealState:

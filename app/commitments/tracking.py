@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from app.directory import unit_tree
 from app.extensions import db
+from app.models.assessments import CommitmentAssessment
 from app.models.campaigns import Campaign
 from app.models.commitments import Commitment, CommitmentKind, CommitmentStatus, CommitmentVersion
 from app.models.directory import Unit, User
@@ -62,6 +63,9 @@ class UnitRow:
     collective_id: int | None = None
     collective_number: int | None = None
     collective_status: str | None = None
+    # Its end-of-period assessment: "" none, else its status and result.
+    collective_assessment: str = ""
+    collective_result: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,15 +119,21 @@ def figures_by_unit(campaign: Campaign) -> dict[int | None, Figures]:
     return figures
 
 
-def _collectives(campaign: Campaign) -> dict[int, tuple[int, int, str]]:
+def _collectives(campaign: Campaign) -> dict[int, tuple]:
+    """{unit id: (commitment id, number, status, assessment status, result)}."""
     rows = db.session.execute(
         select(
-            Commitment.unit_id, Commitment.id, Commitment.current_number, Commitment.status
-        ).where(Commitment.campaign_id == campaign.id, Commitment.kind == CommitmentKind.UNIT)
+            Commitment.unit_id,
+            Commitment.id,
+            Commitment.current_number,
+            Commitment.status,
+            CommitmentAssessment.status,
+            CommitmentAssessment.result,
+        )
+        .outerjoin(CommitmentAssessment, CommitmentAssessment.commitment_id == Commitment.id)
+        .where(Commitment.campaign_id == campaign.id, Commitment.kind == CommitmentKind.UNIT)
     )
-    return {
-        unit_id: (commitment_id, number, status) for unit_id, commitment_id, number, status in rows
-    }
+    return {unit_id: tuple(rest) for unit_id, *rest in rows}
 
 
 def subtree_ids(tree: list[tuple[Unit, int]], unit_id: int) -> set[int]:
@@ -203,7 +213,9 @@ def report(
     for unit, depth in tree:
         if unit_ids is not None and unit.id not in unit_ids:
             continue
-        collective_id, number, collective_status = collectives.get(unit.id, (None, None, "none"))
+        collective_id, number, collective_status, assessed, result = collectives.get(
+            unit.id, (None, None, "none", None, None)
+        )
         rows.append(
             UnitRow(
                 unit_id=unit.id,
@@ -213,6 +225,8 @@ def report(
                 collective_id=collective_id,
                 collective_number=number,
                 collective_status=collective_status,
+                collective_assessment=assessed or "",
+                collective_result=result or "",
             )
         )
     if unit_ids is None and None in figures:
@@ -261,6 +275,9 @@ class MyCommitment:
     status: str
     comment: str = ""
     number: int | None = None
+    # The end-of-period assessment: "" none yet, else its status and result.
+    assessment: str = ""
+    result: str = ""
 
 
 def _latest_version_join():
@@ -278,14 +295,17 @@ def my_commitment(user: User, campaign: Campaign) -> MyCommitment:
             Commitment.status,
             CommitmentVersion.review_comment,
             Commitment.current_number,
+            CommitmentAssessment.status,
+            CommitmentAssessment.result,
         )
         .outerjoin(CommitmentVersion, _latest_version_join())
+        .outerjoin(CommitmentAssessment, CommitmentAssessment.commitment_id == Commitment.id)
         .where(Commitment.campaign_id == campaign.id, Commitment.user_id == user.id)
     ).one_or_none()
     if row is None:
         return MyCommitment(None, "none")
-    commitment_id, status, comment, number = row
-    return MyCommitment(commitment_id, status, comment or "", number)
+    commitment_id, status, comment, number, assessed, result = row
+    return MyCommitment(commitment_id, status, comment or "", number, assessed or "", result or "")
 
 
 def headed_unit_commitment(user: User, campaign: Campaign) -> tuple[str, MyCommitment] | None:
@@ -297,6 +317,8 @@ def headed_unit_commitment(user: User, campaign: Campaign) -> tuple[str, MyCommi
             Commitment.status,
             CommitmentVersion.review_comment,
             Commitment.current_number,
+            CommitmentAssessment.status,
+            CommitmentAssessment.result,
         )
         .select_from(Unit)
         .outerjoin(
@@ -304,16 +326,19 @@ def headed_unit_commitment(user: User, campaign: Campaign) -> tuple[str, MyCommi
             and_(Commitment.unit_id == Unit.id, Commitment.campaign_id == campaign.id),
         )
         .outerjoin(CommitmentVersion, _latest_version_join())
+        .outerjoin(CommitmentAssessment, CommitmentAssessment.commitment_id == Commitment.id)
         .where(Unit.head_id == user.id)
         .order_by(Unit.id)
         .limit(1)
     ).one_or_none()
     if row is None:
         return None
-    name, commitment_id, status, comment, number = row
+    name, commitment_id, status, comment, number, assessed, result = row
     if commitment_id is None:
         return name, MyCommitment(None, "none")
-    return name, MyCommitment(commitment_id, status, comment or "", number)
+    return name, MyCommitment(
+        commitment_id, status, comment or "", number, assessed or "", result or ""
+    )
 
 
 def waiting_for_head(user: User, campaign: Campaign) -> int:

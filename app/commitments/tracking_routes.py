@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.campaigns.services import campaign_query, current_campaign
-from app.commitments import exports, services, tracking
+from app.commitments import assessment, exports, services, tracking
 from app.commitments.routes import bp, get_viewable
 from app.extensions import db
 from app.models.campaigns import Campaign
@@ -40,6 +40,20 @@ def _report(campaign: Campaign, unit_id, status, sort) -> tracking.Report:
     return tracking.report(campaign, unit_id, status, sort, no_unit_label=_("People in no unit"))
 
 
+def _assessments(campaign: Campaign, report: tracking.Report) -> dict:
+    """The end-of-period assessment of the report's units, once its period is set or someone
+    has assessed (two queries)."""
+    figures = assessment.figures_by_unit(campaign)
+    period = assessment.period_of(campaign)
+    rows, totals = assessment.tracking_rows(report.rows, figures)
+    shown = period is not None or any(f.self_assessed or f.assessed for f in figures.values())
+    return {
+        "assessment_period": period,
+        "assessment_rows": rows if shown else [],
+        "assessment_totals": totals,
+    }
+
+
 @bp.get("/tracking", endpoint="tracking")
 @role_required(Role.OFFICER, Role.LEADER)
 def tracking_page():
@@ -53,6 +67,7 @@ def tracking_page():
         block="tracking_results",
         campaign=campaign,
         report=report,
+        **(_assessments(campaign, report) if campaign else {}),
         unit_id=unit_id,
         selected=status,
         sort=sort,
@@ -71,7 +86,18 @@ def tracking_xlsx():
         abort(404)
     unit_id, status, sort = _tracking_args()
     report = _report(campaign, unit_id, status, sort)
-    data = exports.export_tracking(current_user, campaign, report, status, unit_id)
+    assessed = _assessments(campaign, report)
+    unit_ids = {row.unit_id for row in report.rows if row.unit_id is not None}
+    people = assessment.assessed_people(campaign, unit_ids if unit_id else None)
+    data = exports.export_tracking(
+        current_user,
+        campaign,
+        report,
+        status,
+        unit_id,
+        assessments=(assessed["assessment_rows"], assessed["assessment_totals"]),
+        assessed_people=people,
+    )
     day = local_today()
     response = Response(data, mimetype=exports.XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = exports.content_disposition(
@@ -97,7 +123,10 @@ def _paper(commitment_id: int, number: int):
         campaign_query(with_everything=True).where(Campaign.id == commitment.campaign_id)
     )
     seal_state = services.seal_state(commitment, version)
-    return commitment, version, exports.paper_form(commitment, version, campaign, seal_state)
+    form = exports.paper_form(
+        commitment, version, campaign, seal_state, assessment.load(commitment)
+    )
+    return commitment, version, form
 
 
 @bp.get("/<int:commitment_id>/versions/<int:number>/print", endpoint="print_version")

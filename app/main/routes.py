@@ -8,12 +8,14 @@ from sqlalchemy import func, select, text
 
 from app.auth.routes import safe_next
 from app.campaigns.services import current_campaign
-from app.commitments import tracking
+from app.commendations import queries as commendations
+from app.commitments import assessment, tracking
 from app.councils import queries as council_queries
 from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.initiatives import services as initiatives
 from app.models.directory import Role, User
+from app.monitoring import queries as monitoring
 from app.showcase import queries as showcase_queries
 from app.surveys import queries as survey_queries
 from app.voting import queries as voting_queries
@@ -54,8 +56,12 @@ def home():
             "initiatives.index",
             "councils.index",
             "voting.index",
+            "commitments.units",
+            "commendations.index",
         ),
         **(_commitment_tasks(campaign) if campaign is not None else {}),
+        **(_assessment_tasks(campaign) if campaign is not None else {}),
+        **(_leader_tasks(campaign) if campaign is not None else {}),
         **_initiative_tasks(),
         open_rounds=voting_queries.open_rounds_for(current_user, voting.now_utc()),
         open_surveys=survey_queries.open_for(current_user, voting.now_utc()),
@@ -78,6 +84,34 @@ def _commitment_tasks(campaign) -> dict:
     if current_user.has_role(Role.OFFICER, Role.LEADER):
         tasks["office"] = tracking.office_figures(campaign)
     return tasks
+
+
+def _assessment_tasks(campaign) -> dict:
+    """The end-of-period assessment: its period and, once it is set, the self-assessments
+    waiting for this unit head or officer (at most three queries)."""
+    period = assessment.period_of(campaign)
+    tasks = {
+        "assessment_period": period,
+        "assessment_open": period is not None and period.is_open(local_today()),
+    }
+    if period is not None and current_user.has_role(Role.UNIT_HEAD):
+        tasks["to_assess"] = assessment.waiting_for_head(current_user, campaign)
+    if period is not None and current_user.has_role(Role.OFFICER):
+        tasks["to_assess_units"] = assessment.waiting_for_officer(current_user, campaign)
+    return tasks
+
+
+def _leader_tasks(campaign) -> dict:
+    """For a leader: the office's key figures (the monitoring dashboard's queries) and the
+    proposals for commendation waiting for approval."""
+    if not current_user.has_role(Role.LEADER):
+        return {}
+    waiting, total = commendations.waiting_for_leaders(campaign)
+    return {
+        "leader_board": monitoring.office_summary(campaign, voting.now_utc()),
+        "to_approve": waiting,
+        "to_approve_total": total,
+    }
 
 
 def _initiative_tasks() -> dict:

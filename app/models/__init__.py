@@ -1,5 +1,13 @@
 """The models, one module per domain; importing this package registers them all."""
 
+from app.models.assessments import (
+    AssessmentPeriod,
+    AssessmentResult,
+    AssessmentStatus,
+    CommitmentAssessment,
+    ItemAssessment,
+    Rating,
+)
 from app.models.audit import AuditEntry
 from app.models.campaigns import (
     AppliesTo,
@@ -8,6 +16,11 @@ from app.models.campaigns import (
     ContentArea,
     Criterion,
     EmulationTitle,
+)
+from app.models.commendations import (
+    Commendation,
+    CommendationRule,
+    CommendationStatus,
 )
 from app.models.commitments import (
     Commitment,
@@ -64,10 +77,17 @@ from app.models.voting import (
 __all__ = [
     "GRANTABLE_ROLES",
     "AppliesTo",
+    "AssessmentPeriod",
+    "AssessmentResult",
+    "AssessmentStatus",
     "AuditEntry",
     "Campaign",
+    "Commendation",
     "CommendationForm",
+    "CommendationRule",
+    "CommendationStatus",
     "Commitment",
+    "CommitmentAssessment",
     "CommitmentItem",
     "CommitmentKind",
     "CommitmentStatus",
@@ -88,9 +108,11 @@ __all__ = [
     "InitiativeAuthor",
     "InitiativeEvent",
     "InitiativeStatus",
+    "ItemAssessment",
     "MemberRole",
     "Notification",
     "QuestionKind",
+    "Rating",
     "RegistrationReopening",
     "Reminder",
     "ReminderKind",

@@ -17,6 +17,32 @@ MESSAGES = {
     "commitment.unit_reopened": _l(
         "Registration for the emulation movement has been reopened for %(unit)s until %(date)s."
     ),
+    "commitment.assessed_fulfilled": _l(
+        "The results of your emulation commitment have been assessed: fulfilled."
+    ),
+    "commitment.assessed_not_fulfilled": _l(
+        "The results of your emulation commitment have been assessed: not fulfilled."
+    ),
+    "commitment.unit_assessed_fulfilled": _l(
+        "The results of the collective emulation commitment of %(unit)s have been assessed:"
+        " fulfilled."
+    ),
+    "commitment.unit_assessed_not_fulfilled": _l(
+        "The results of the collective emulation commitment of %(unit)s have been assessed:"
+        " not fulfilled."
+    ),
+    "commendation.approved": _l(
+        "The Office's leadership has approved proposing you for “%(form)s”."
+    ),
+    "commendation.unit_approved": _l(
+        "The Office's leadership has approved proposing %(unit)s for “%(form)s”."
+    ),
+    "commendation.decided": _l(
+        "You have been awarded “%(form)s” by Decision No. %(number)s of %(date)s."
+    ),
+    "commendation.unit_decided": _l(
+        "%(unit)s has been awarded “%(form)s” by Decision No. %(number)s of %(date)s."
+    ),
     "initiative.submitted": _l("%(name)s submitted the initiative “%(title)s” you co-authored."),
     "initiative.returned": _l(
         "The initiative “%(title)s” has been returned for changes: %(comment)s"

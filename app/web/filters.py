@@ -8,8 +8,12 @@ from flask_babel import format_decimal, format_percent, get_locale
 
 from app.web.labels import (
     APPLIES_TO_LABELS,
+    ASSESSMENT_STATUS_LABELS,
+    COMMENDATION_STATUS_LABELS,
     COMMITMENT_STATUS_LABELS,
     INITIATIVE_STATUS_LABELS,
+    RATING_LABELS,
+    RESULT_LABELS,
     ROLE_LABELS,
 )
 from app.web.menu import menu_for
@@ -60,6 +64,22 @@ def initiative_status(value: str | None) -> str:
     return str(INITIATIVE_STATUS_LABELS.get(value or "draft", value))
 
 
+def rating_label(value: str | None) -> str:
+    return str(RATING_LABELS.get(value or "", value or ""))
+
+
+def result_label(value: str | None) -> str:
+    return str(RESULT_LABELS.get(value or "", value or ""))
+
+
+def assessment_status(value: str | None) -> str:
+    return str(ASSESSMENT_STATUS_LABELS.get(value or "", value))
+
+
+def commendation_status(value: str | None) -> str:
+    return str(COMMENDATION_STATUS_LABELS.get(value or "", value))
+
+
 def filesize(size: int) -> str:
     """A file's size as a person reads it: "850 KB", "2,4 MB"."""
     if size >= 1024 * 1024:
@@ -96,6 +116,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["commitment_status"] = commitment_status
     app.jinja_env.filters["initiative_status"] = initiative_status
     app.jinja_env.filters["short_seal"] = short_seal
+    app.jinja_env.filters["rating_label"] = rating_label
+    app.jinja_env.filters["result_label"] = result_label
+    app.jinja_env.filters["assessment_status"] = assessment_status
+    app.jinja_env.filters["commendation_status"] = commendation_status
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["menu_for"] = menu_for

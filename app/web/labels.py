@@ -66,3 +66,28 @@ REPORT_KIND_LABELS = {
     "interim": _l("Interim report"),
     "final": _l("Final report"),
 }
+
+# The end-of-period assessment of a commitment: each item's rating, the overall result, and
+# how far the assessment has gone ("" is not yet self-assessed).
+RATING_LABELS = {
+    "done": _l("Done"),
+    "partly": _l("Partly done"),
+    "not_done": _l("Not done"),
+}
+
+RESULT_LABELS = {
+    "fulfilled": _l("Fulfilled"),
+    "not_fulfilled": _l("Not fulfilled"),
+}
+
+ASSESSMENT_STATUS_LABELS = {
+    "": _l("Not self-assessed yet"),
+    "self_assessed": _l("Self-assessed"),
+    "assessed": _l("Assessed"),
+}
+
+COMMENDATION_STATUS_LABELS = {
+    "proposed": _l("Proposed"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined"),
+}

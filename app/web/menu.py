@@ -42,6 +42,12 @@ MENU = (
     MenuItem(
         "commitments.tracking", _l("Tracking"), (Role.OFFICER, Role.LEADER), _l("Commitments")
     ),
+    MenuItem(
+        "commitments.assessment_period",
+        _l("Assessment period"),
+        (Role.OFFICER,),
+        _l("Commitments"),
+    ),
     MenuItem("initiatives.index", _l("All initiatives"), group=_l("Initiatives")),
     MenuItem("initiatives.mine", _l("My initiatives"), group=_l("Initiatives")),
     MenuItem("initiatives.new", _l("Register an initiative"), group=_l("Initiatives")),
@@ -61,6 +67,7 @@ MENU = (
         "monitoring.dashboard", _l("Monitoring the movement"), (Role.OFFICER, Role.LEADER), MANAGE
     ),
     MenuItem("reminders.index", _l("Reminders"), (Role.OFFICER,), MANAGE),
+    MenuItem("commendations.index", _l("Commendations"), (Role.OFFICER, Role.LEADER), MANAGE),
     MenuItem("reports.index", _l("Reports"), (Role.OFFICER, Role.LEADER), MANAGE),
     MenuItem("campaigns.index", _l("Manage campaigns"), (Role.OFFICER,), MANAGE),
     MenuItem("admin.units", _l("Units"), (Role.ADMIN,), _l("Administration")),

@@ -1,0 +1,1 @@
+"""Commendations (khen thưởng): proposals, approval, decisions and their lists."""
