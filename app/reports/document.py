@@ -179,6 +179,26 @@ def _surveys(document, figures: Figures) -> None:
     para(document, space_after=0)
 
 
+def _commendations(document, figures: Figures) -> None:
+    heading(document, "7. Công tác khen thưởng")
+    body(document, texts.commendation_line(figures))
+    if not figures.approved:
+        return
+    body(document, "Các trường hợp được duyệt khen thưởng:", keep_with_next=True)
+    data_table(
+        document,
+        ["STT", "Cá nhân, tập thể", "Hình thức", "Quyết định"],
+        [
+            [str(n), texts.nominee(item), item.form.name, texts.decision(item)]
+            for n, item in enumerate(figures.approved, start=1)
+        ],
+        [12, 60, 50, 43],
+        size=TABLE_SIZE,
+        aligns=[CENTER, LEFT, LEFT, LEFT],
+    )
+    para(document, space_after=0)
+
+
 def report_docx(report: Report, figures: Figures) -> bytes:
     """The report as the office would file it; `figures` from figures.gather()."""
     document = new_document(report.subject)
@@ -194,6 +214,7 @@ def report_docx(report: Report, figures: Figures) -> bytes:
     _surveys(document, figures)
     heading(document, "6. Công tác theo dõi, đôn đốc")
     body(document, texts.reminder_line(figures))
+    _commendations(document, figures)
 
     heading(document, "II. ĐÁNH GIÁ CHUNG")
     heading(document, "1. Ưu điểm")

@@ -12,7 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from app.commitments.tracking import SIGNED
 from app.extensions import db
-from app.models.campaigns import Campaign, ContentArea
+from app.models.assessments import AssessmentResult, CommitmentAssessment
+from app.models.campaigns import Campaign, CommendationForm, ContentArea
+from app.models.commendations import Commendation, CommendationStatus
 from app.models.commitments import (
     Commitment,
     CommitmentItem,
@@ -89,6 +91,15 @@ class SurveyLine:
 
 
 @dataclass
+class Assessed:
+    """The end-of-period assessment of one kind of commitment (individual or unit)."""
+
+    self_assessed: int = 0  # self-assessed, assessed or not
+    assessed: int = 0
+    fulfilled: int = 0
+
+
+@dataclass
 class Figures:
     campaign: Campaign
     start: date
@@ -106,6 +117,9 @@ class Figures:
     surveys: list[SurveyLine]
     reminders: int
     reminded_people: int
+    assessed: dict[str, Assessed]  # by commitment kind
+    commendations: dict[str, int]  # by status
+    approved: list[Commendation]  # with their form, in the order of the forms
 
     @property
     def staff(self) -> int:
@@ -302,6 +316,47 @@ def _surveys(campaign: Campaign, since: datetime, until: datetime) -> list[Surve
     return lines
 
 
+def _assessed(campaign: Campaign) -> dict[str, Assessed]:
+    """{kind: Assessed} of the campaign's commitments (one query)."""
+    rows = db.session.execute(
+        select(
+            Commitment.kind,
+            func.count(CommitmentAssessment.id),
+            func.count(CommitmentAssessment.result),
+            func.count(CommitmentAssessment.id).filter(
+                CommitmentAssessment.result == AssessmentResult.FULFILLED
+            ),
+        )
+        .join(Commitment, Commitment.id == CommitmentAssessment.commitment_id)
+        .where(Commitment.campaign_id == campaign.id)
+        .group_by(Commitment.kind)
+    ).all()
+    return {kind: Assessed(done, assessed, fulfilled) for kind, done, assessed, fulfilled in rows}
+
+
+def _commendations(campaign: Campaign) -> tuple[dict[str, int], list[Commendation]]:
+    """The campaign's proposals by status, and the approved ones with their form (two
+    queries)."""
+    counts = dict(
+        db.session.execute(
+            select(Commendation.status, func.count(Commendation.id))
+            .where(Commendation.campaign_id == campaign.id)
+            .group_by(Commendation.status)
+        ).all()
+    )
+    approved = db.session.scalars(
+        select(Commendation)
+        .join(CommendationForm, CommendationForm.id == Commendation.form_id)
+        .where(
+            Commendation.campaign_id == campaign.id,
+            Commendation.status == CommendationStatus.APPROVED,
+        )
+        .options(selectinload(Commendation.form))
+        .order_by(CommendationForm.position, Commendation.unit_id.is_(None), Commendation.id)
+    ).all()
+    return counts, list(approved)
+
+
 def _reminders(since: datetime, until: datetime) -> tuple[int, int]:
     return db.session.execute(
         select(func.count(Reminder.id), func.count(func.distinct(Reminder.user_id))).where(
@@ -316,6 +371,7 @@ def gather(campaign: Campaign, start: date, end: date, now: datetime, today: dat
     units, units_signed = _units(campaign)
     signed = _signed_in_period(campaign, since, until)
     reminders, reminded = _reminders(since, until)
+    commendations, approved = _commendations(campaign)
     return Figures(
         campaign=campaign,
         start=start,
@@ -333,4 +389,7 @@ def gather(campaign: Campaign, start: date, end: date, now: datetime, today: dat
         surveys=_surveys(campaign, since, until),
         reminders=reminders,
         reminded_people=reminded,
+        assessed=_assessed(campaign),
+        commendations=commendations,
+        approved=approved,
     )

@@ -73,6 +73,7 @@ def next_heading(report: Report) -> str:
 
 def commitment_lines(figures: Figures) -> list[str]:
     total = figures.board.totals
+    assessed = assessment_line(figures)
     return [
         f"Tính đến ngày lập báo cáo, {number_text(total.signed)}/{number_text(total.staff)} "
         "công chức, viên chức, người lao động đã ký bản đăng ký thi đua (đạt "
@@ -82,7 +83,53 @@ def commitment_lines(figures: Figures) -> list[str]:
         f"Trong kỳ báo cáo ({period(figures.start, figures.end)}) có "
         f"{number_text(figures.signed_in_period)} cá nhân và "
         f"{number_text(figures.units_signed_in_period)} tập thể ký bản đăng ký thi đua.",
+        *([assessed] if assessed else []),
     ]
+
+
+def assessment_line(figures: Figures) -> str | None:
+    """The end-of-period assessment, once any commitment has been self-assessed."""
+    people = figures.assessed.get("individual")
+    units = figures.assessed.get("unit")
+    if people is None and units is None:
+        return None
+    parts = []
+    for what, counted in (("cá nhân", people), ("tập thể", units)):
+        if counted is not None:
+            parts.append(
+                f"{number_text(counted.self_assessed)} bản đăng ký của {what} đã tự đánh giá, "
+                f"{number_text(counted.assessed)} bản đã được đánh giá, trong đó "
+                f"{number_text(counted.fulfilled)} bản hoàn thành"
+            )
+    return "Đánh giá kết quả thực hiện cuối kỳ: " + "; ".join(parts) + "."
+
+
+def commendation_line(figures: Figures) -> str:
+    counts = figures.commendations
+    if not counts:
+        return "Chưa có đề nghị khen thưởng nào."
+    proposed = sum(counts.values())
+    return (
+        f"Phòng Hành chính - Quản trị đã đề nghị khen thưởng {number_text(proposed)} trường hợp; "
+        f"Lãnh đạo Văn phòng đã duyệt {number_text(counts.get('approved', 0))}, không duyệt "
+        f"{number_text(counts.get('declined', 0))}, "
+        f"{number_text(counts.get('proposed', 0))} trường hợp đang chờ duyệt."
+    )
+
+
+def nominee(commendation) -> str:
+    """ "Name, position, unit" as the list for a decision writes a nominee."""
+    parts = [commendation.nominee_name, commendation.nominee_position, commendation.nominee_unit]
+    return ", ".join(part for part in parts if part)
+
+
+def decision(commendation) -> str:
+    if not commendation.decision_number:
+        return "Chưa có quyết định"
+    return (
+        f"Quyết định số {commendation.decision_number} ngày "
+        f"{format_date(commendation.decision_date)}"
+    )
 
 
 def initiative_lines(figures: Figures) -> list[str]:

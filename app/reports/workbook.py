@@ -1,6 +1,6 @@
 """The report's data workbook (XLSX): the key figures, the units, a sheet per content area with
-its initiatives, the voting rounds and the surveys of the period. Headers in Vietnamese whatever
-the interface language: they are the document's format."""
+its initiatives, the voting rounds and the surveys of the period, the approved commendations.
+Headers in Vietnamese whatever the interface language: they are the document's format."""
 
 import io
 import re
@@ -39,6 +39,16 @@ SURVEY_HEADERS = (
     "Chỉ số nhận thức (%)",
 )
 SURVEY_WIDTHS = (50, 12, 12, 14, 12, 10, 14)
+COMMENDATION_HEADERS = (
+    "STT",
+    "Cá nhân, tập thể",
+    "Chức vụ",
+    "Đơn vị",
+    "Hình thức",
+    "Số quyết định",
+    "Ngày quyết định",
+)
+COMMENDATION_WIDTHS = (6, 32, 24, 32, 36, 16, 14)
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -71,8 +81,41 @@ def _summary(workbook: Workbook, report: Report, figures: Figures) -> None:
         ("Khảo sát trong kỳ", len(figures.surveys)),
         ("Lượt nhắc nhở, đôn đốc trong kỳ", figures.reminders),
         ("Số người được nhắc nhở trong kỳ", figures.reminded_people),
+        *_assessment_rows(figures),
+        ("Đề nghị khen thưởng", sum(figures.commendations.values())),
+        ("Được duyệt khen thưởng", figures.commendations.get("approved", 0)),
     ):
         sheet.append([label, value])
+
+
+def _assessment_rows(figures: Figures) -> list[tuple[str, int]]:
+    rows = []
+    for kind, what in (("individual", "cá nhân"), ("unit", "tập thể")):
+        counted = figures.assessed.get(kind)
+        if counted is not None:
+            rows += [
+                (f"Bản đăng ký của {what} đã tự đánh giá", counted.self_assessed),
+                (f"Bản đăng ký của {what} đã được đánh giá", counted.assessed),
+                (f"Bản đăng ký của {what} hoàn thành", counted.fulfilled),
+            ]
+    return rows
+
+
+def _commendations(workbook: Workbook, figures: Figures) -> None:
+    sheet = workbook.create_sheet("Khen thưởng")
+    header_row(sheet, COMMENDATION_HEADERS, COMMENDATION_WIDTHS)
+    for number, item in enumerate(figures.approved, start=1):
+        sheet.append(
+            [
+                number,
+                cell_text(item.nominee_name),
+                cell_text(item.nominee_position),
+                cell_text(item.nominee_unit),
+                cell_text(item.form.name),
+                cell_text(item.decision_number or ""),
+                format_date(item.decision_date),
+            ]
+        )
 
 
 def _units(workbook: Workbook, figures: Figures) -> None:
@@ -182,6 +225,7 @@ def report_workbook(report: Report, figures: Figures, by_area: dict) -> bytes:
     _areas(workbook, figures, by_area)
     _rounds(workbook, figures)
     _surveys(workbook, figures)
+    _commendations(workbook, figures)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -27,7 +27,7 @@ from app.web.filters import local_today
 from tests.conftest import post
 from tests.factories import make_campaign, make_unit, make_user, password_hash
 from tests.initiative_helpers import make_leader, make_officer, make_submitted, set_status
-from tests.review_helpers import seen, signed_commitment
+from tests.review_helpers import seen, signed_commitment, unit_with_head
 from tests.survey_helpers import answer_all, make_survey
 from tests.voting_helpers import candidates, close, make_round
 
@@ -347,6 +347,7 @@ def test_the_workbook_has_a_sheet_per_content_area_and_the_figures(client, login
         *(f"Nội dung {area.code}" for area in areas),
         "Bình chọn",
         "Khảo sát",
+        "Khen thưởng",
     ]
     summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(values_only=True) if row}
     assert summary["Đã ký bản đăng ký thi đua"] == 3
@@ -457,3 +458,69 @@ def test_the_docx_lays_out_on_a4_pages_in_libreoffice(client, login, office, tmp
     assert boxes, "no page in the PDF"
     for width, height in boxes:  # A4 in points: 595.3 × 841.9
         assert abs(float(width) - 595.3) < 1 and abs(float(height) - 841.9) < 1
+
+
+def test_the_report_tells_the_assessment_and_the_commendations(client, login, app):
+    from app.commendations import queries as commendation_queries
+    from app.commendations import services as commendations
+    from app.models.campaigns import CommendationForm
+    from tests.assessment_helpers import fulfilled
+
+    campaign = make_campaign()
+    unit, head, _ = unit_with_head(name="Phòng Tổng hợp")
+    anh = make_user(full_name="Phạm Thị Mai Anh", unit=unit, position="Chuyên viên")
+    binh = make_user(full_name="Trần Văn Bình", unit=unit)
+    officer, leader = make_officer(), make_leader()
+    fulfilled(campaign, anh, head)
+    fulfilled(campaign, binh, head)
+    form = db.session.scalar(
+        select(CommendationForm)
+        .where(CommendationForm.campaign_id == campaign.id)
+        .order_by(CommendationForm.position)
+    )
+    form_name = form.name
+    first = commendations.propose(
+        seen(officer), campaign, form.id, user_id=anh.id, achievement="Hoàn thành xuất sắc"
+    )
+    second = commendations.propose(
+        seen(officer), campaign, form.id, user_id=binh.id, achievement="Hoàn thành tốt"
+    )
+    commendations.approve(seen(leader), commendation_queries.load(first.id))
+    commendations.record_decision(
+        seen(officer),
+        commendation_queries.listing(campaign),
+        "125/QĐ-VPUBND",
+        date(2026, 12, 1),
+    )
+    second_id = second.id
+    commendations.decline(seen(leader), commendation_queries.load(second_id), "Chưa đủ tiêu chuẩn")
+    report = _report({"campaign": campaign})
+    login(officer)
+    text = _all_text(Document(io.BytesIO(client.get(f"/reports/{report.id}/report.docx").data)))
+    assert (
+        "Đánh giá kết quả thực hiện cuối kỳ: 2 bản đăng ký của cá nhân đã tự đánh giá, 2 bản đã "
+        "được đánh giá, trong đó 2 bản hoàn thành." in text
+    )
+    assert "đã đề nghị khen thưởng 2 trường hợp" in text
+    assert "đã duyệt 1, không duyệt 1, 0 trường hợp đang chờ duyệt" in text
+    row = _row(Document(io.BytesIO(client.get(f"/reports/{report.id}/report.docx").data)), "1")
+    assert row[1:] == [
+        "Phạm Thị Mai Anh, Chuyên viên, Phòng Tổng hợp",
+        form_name,
+        "Quyết định số 125/QĐ-VPUBND ngày 01/12/2026",
+    ]
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Quyết định số 125/QĐ-VPUBND ngày 01/12/2026" in page
+    book = load_workbook(io.BytesIO(client.get(f"/reports/{report.id}/data.xlsx").data))
+    rows = list(book["Khen thưởng"].iter_rows(min_row=2, values_only=True))
+    assert rows == [
+        (
+            1,
+            "Phạm Thị Mai Anh",
+            "Chuyên viên",
+            "Phòng Tổng hợp",
+            form_name,
+            "125/QĐ-VPUBND",
+            "01/12/2026",
+        )
+    ]
