@@ -106,11 +106,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_web(app: Flask) -> None:
     from app.errors import register_error_handlers
-    from app.web import filters, security
+    from app.web import assets, filters, security
 
     register_error_handlers(app)
     filters.register(app)
     security.register(app)
+    assets.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

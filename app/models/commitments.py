@@ -92,7 +92,7 @@ class CommitmentVersion(db.Model):
     number: Mapped[int]
     status: Mapped[str] = mapped_column(String(20), default=CommitmentStatus.DRAFT)
     title_id: Mapped[int | None] = mapped_column(
-        ForeignKey("emulation_titles.id", ondelete="SET NULL")
+        ForeignKey("emulation_titles.id", ondelete="SET NULL"), index=True
     )
     # The registered title's name, as it read when signed.
     title_name: Mapped[str] = mapped_column(String(300), default="")
@@ -101,14 +101,18 @@ class CommitmentVersion(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     signer_name: Mapped[str] = mapped_column(String(120), default="")
     signer_position: Mapped[str] = mapped_column(String(120), default="")
     digest: Mapped[str | None] = mapped_column(String(64))
     seal: Mapped[str | None] = mapped_column(String(64))
 
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     reviewer_name: Mapped[str] = mapped_column(String(120), default="")
     review_comment: Mapped[str] = mapped_column(Text, default="")
 
@@ -141,7 +145,7 @@ class CommitmentItem(db.Model):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("commitment_versions.id", ondelete="CASCADE"), index=True
     )
-    content_area_id: Mapped[int] = mapped_column(ForeignKey("content_areas.id"))
+    content_area_id: Mapped[int] = mapped_column(ForeignKey("content_areas.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
     target: Mapped[str] = mapped_column(String(ITEM_TARGET_MAX), default="")
@@ -161,7 +165,7 @@ class CriterionAnswer(db.Model):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("commitment_versions.id", ondelete="CASCADE"), index=True
     )
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"), index=True)
     text: Mapped[str] = mapped_column(String(ANSWER_MAX), default="")
 
     version: Mapped[CommitmentVersion] = relationship(back_populates="answers", lazy="raise_on_sql")
@@ -188,5 +192,7 @@ class RegistrationReopening(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     open_until: Mapped[date]
     reason: Mapped[str] = mapped_column(String(500), default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

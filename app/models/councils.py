@@ -66,11 +66,15 @@ class Council(db.Model):
     approval_numerator: Mapped[int] = mapped_column(default=2)
     approval_denominator: Mapped[int] = mapped_column(default=3)
     status: Mapped[str] = mapped_column(String(20), default=CouncilStatus.PREPARING)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     campaign: Mapped[Campaign] = relationship(lazy="raise_on_sql")
     members: Mapped[list["CouncilMember"]] = relationship(

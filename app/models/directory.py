@@ -35,7 +35,7 @@ class Unit(db.Model):
     code: Mapped[str | None] = mapped_column(String(30), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     head_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", use_alter=True, ondelete="SET NULL")
+        ForeignKey("users.id", use_alter=True, ondelete="SET NULL"), index=True
     )
     name_folded: Mapped[str] = mapped_column(String(200), index=True, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -49,7 +49,9 @@ class Initiative(db.Model):
     content_area_id: Mapped[int | None] = mapped_column(
         ForeignKey("content_areas.id", ondelete="SET NULL"), index=True
     )
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default=InitiativeStatus.DRAFT, index=True)
     # The year it was made, for the list's filter.
     year: Mapped[int] = mapped_column(index=True)
@@ -76,7 +78,9 @@ class Initiative(db.Model):
 
     # The unit head puts the unit's initiative forward (đề xuất).
     endorsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    endorsed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    endorsed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     endorsement_note: Mapped[str] = mapped_column(Text, default="")
 
     # The council session that judges (or judged) it.
@@ -157,7 +161,9 @@ class InitiativeAttachment(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # pdf, docx, xlsx, png, jpeg: by content
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     initiative: Mapped[Initiative] = relationship(back_populates="attachments", lazy="raise_on_sql")
@@ -172,7 +178,9 @@ class InitiativeEvent(db.Model):
     initiative_id: Mapped[int] = mapped_column(
         ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
     )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     actor_name: Mapped[str] = mapped_column(String(120), default="")
     action: Mapped[str] = mapped_column(String(30))
     from_status: Mapped[str] = mapped_column(String(20), default="")

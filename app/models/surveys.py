@@ -291,7 +291,7 @@ class SurveyAnswer(db.Model):
     # The option chosen or the Likert statement; 0 for a number, a text or a date.
     item: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=0)
     option_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey_options.id", ondelete="CASCADE")
+        ForeignKey("survey_options.id", ondelete="CASCADE"), index=True
     )
     number_value: Mapped[float | None] = mapped_column(Float)
     text_value: Mapped[str | None] = mapped_column(Text)

@@ -86,7 +86,9 @@ class VotingRound(db.Model):
     # All active staff, or only the members of the round's units.
     is_open_to_all: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(20), default=RoundStatus.DRAFT, index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the officer ends the round before its closing time (closes_at is then moved).
