@@ -106,7 +106,7 @@ def test_print_page_reads_like_the_paper_form(client, login, campaign, team):
     tree = html.fromstring(page)
     assert tree.xpath("//h1/text()") == ["BẢN ĐĂNG KÝ THI ĐUA"]
     # Its own print stylesheet, and the "In" button wired by app.js, no inline script.
-    assert 'href="/static/css/print.css"' in page
+    assert 'href="/static/css/print.css?v=' in page
     (button,) = tree.xpath("//button[@data-print]")
     assert button.text_content().strip() == "In"
     assert all(script.get("src") for script in tree.xpath("//script"))
