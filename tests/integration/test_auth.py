@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.audit import AuditEntry
 from tests.conftest import post, sign_in
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 def test_login_with_right_password_redirects_home_and_audits(client):
@@ -222,3 +222,44 @@ def test_login_limit_shared_through_redis_when_configured(database, tmp_path):
     with first.app_context():
         db.engine.dispose()
     assert statuses == [422] * 5 + [429]
+
+
+def test_a_session_works_on_another_app_server_and_ends_there_too(database, tmp_path):
+    """Two app servers sharing SECRET_KEY and the database: signed in on one, served by the
+    other; a password change on one ends the other sessions on both."""
+    from tests.conftest import make_app
+
+    first = make_app(database, tmp_path / "one")
+    second = make_app(database, tmp_path / "two")
+    with first.app_context():
+        db.create_all()
+        user = make_user()
+        username = user.username
+        browser, other_tab = first.test_client(), first.test_client()
+        assert sign_in(browser, username).status_code == 303
+        assert sign_in(other_tab, username).status_code == 303
+        cookie = other_tab.get_cookie("session").value
+        db.session.remove()
+    with second.app_context():
+        on_second = second.test_client()
+        on_second.set_cookie("session", cookie)
+        assert on_second.get("/").status_code == 200  # the same session, another server
+        db.session.remove()
+    with first.app_context():
+        changed = post(
+            browser,
+            "/account/password",
+            {
+                "current_password": DEFAULT_PASSWORD,
+                "new_password": "Mật-khẩu-mới-2026",
+                "confirm_password": "Mật-khẩu-mới-2026",
+            },
+        )
+        assert changed.status_code == 303, changed.get_data(as_text=True)[:300]
+        db.session.remove()
+        db.engine.dispose()
+    with second.app_context():
+        response = on_second.get("/")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+        db.session.remove()
+        db.engine.dispose()
