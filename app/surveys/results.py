@@ -66,12 +66,25 @@ class Summary:
     units: list[tuple]  # (unit name, audience, answered or None when under MIN_GROUP, index)
 
 
+def _of_survey(survey: Survey):
+    """SQL: the answer is to one of the survey's (loaded) questions, so of one of its
+    responses. The ids are given as values, so that the database reads them through the
+    answers' (question, option) index: joining the responses, or a subquery of the questions,
+    made PostgreSQL scan every survey's answers."""
+    return SurveyAnswer.question_id.in_([question.id for question in survey.questions])
+
+
+def _of_kinds(survey: Survey, kinds):
+    """SQL: the answer is to one of the survey's questions of these kinds."""
+    ids = [question.id for question in survey.questions if question.kind in kinds]
+    return SurveyAnswer.question_id.in_(ids)
+
+
 def _counts(survey: Survey) -> dict[tuple[int, int | None], int]:
     """{(question id, option id): answers} of every choice and Likert question (one query)."""
     rows = db.session.execute(
         select(SurveyAnswer.question_id, SurveyAnswer.option_id, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.option_id.is_not(None))
+        .where(_of_survey(survey), SurveyAnswer.option_id.is_not(None))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.option_id)
     ).all()
     return {(q, o): n for q, o, n in rows}
@@ -81,8 +94,7 @@ def _answered(survey: Survey) -> dict[int, int]:
     """{question id: responses that answered it} (one query)."""
     rows = db.session.execute(
         select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id)
+        .where(_of_survey(survey))
         .group_by(SurveyAnswer.question_id)
     ).all()
     return dict(rows)
@@ -99,8 +111,7 @@ def _numbers(survey: Survey) -> dict[tuple[int, int], tuple]:
             func.min(SurveyAnswer.number_value),
             func.max(SurveyAnswer.number_value),
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.number_value.is_not(None))
+        .where(_of_survey(survey), SurveyAnswer.number_value.is_not(None))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.item)
     ).all()
     return {(q, i): (n, mean, low, high) for q, i, n, mean, low, high in rows}
@@ -115,9 +126,7 @@ def _points(survey: Survey) -> dict[tuple[int, int, str], int]:
     kinds = (K.LIKERT, K.RATING, K.YES_NO)
     rows = db.session.execute(
         select(SurveyAnswer.question_id, SurveyAnswer.item, value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyQuestion.kind.in_(kinds))
+        .where(_of_kinds(survey, kinds))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.item, value)
     ).all()
     return {(q, i, str(v)): n for q, i, v, n in rows}
@@ -127,9 +136,7 @@ def _texts(survey: Survey) -> dict[int, int]:
     kinds = (K.SHORT_TEXT, K.LONG_TEXT)
     rows = db.session.execute(
         select(SurveyAnswer.question_id, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyQuestion.kind.in_(kinds))
+        .where(_of_kinds(survey, kinds))
         .group_by(SurveyAnswer.question_id)
     ).all()
     return dict(rows)
@@ -142,8 +149,7 @@ def _correct(survey: Survey) -> dict[int, float]:
             SurveyAnswer.question_id,
             func.avg(case((SurveyAnswer.is_correct.is_(True), 1.0), else_=0.0)),
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.is_correct.is_not(None))
+        .where(_of_survey(survey), SurveyAnswer.is_correct.is_not(None))
         .group_by(SurveyAnswer.question_id)
     ).all()
     return {q: float(share) for q, share in rows}
