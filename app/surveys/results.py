@@ -90,12 +90,28 @@ def _counts(survey: Survey) -> dict[tuple[int, int | None], int]:
     return {(q, o): n for q, o, n in rows}
 
 
+# Kinds stored as several rows of a response (a row per option chosen, per statement).
+MULTI_ROW_KINDS = (K.MULTIPLE, K.LIKERT)
+
+
 def _answered(survey: Survey) -> dict[int, int]:
-    """{question id: responses that answered it} (one query)."""
+    """{question id: responses that answered it} (two queries): the rows of the questions
+    answered in one row, the distinct responses of the others. Counting distinct responses of
+    every question sorted all the answers (1.5 s for 50,000 responses on PostgreSQL)."""
+    single = [q.id for q in survey.questions if q.kind not in MULTI_ROW_KINDS]
     rows = db.session.execute(
-        select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
-        .where(_of_survey(survey))
+        select(SurveyAnswer.question_id, func.count())
+        .where(SurveyAnswer.question_id.in_(single))
         .group_by(SurveyAnswer.question_id)
+    ).all()
+    pairs = (
+        select(SurveyAnswer.question_id, SurveyAnswer.response_id)
+        .where(_of_kinds(survey, MULTI_ROW_KINDS))
+        .distinct()
+        .subquery()
+    )
+    rows += db.session.execute(
+        select(pairs.c.question_id, func.count()).group_by(pairs.c.question_id)
     ).all()
     return dict(rows)
 
