@@ -17,7 +17,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def parse(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="default")
-    parser.add_argument("--seconds", type=float, default=10, help="length of each step")
+    parser.add_argument("--seconds", type=float, default=8, help="length of each step")
     parser.add_argument(
         "--concurrency", default="1,8,32", help="connections of each step, comma-separated"
     )

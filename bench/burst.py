@@ -9,13 +9,12 @@ nothing duplicated, the round's limit of one vote per ballot held, each voter's 
 their ballot's votes, one participation per respondent, and one audit entry per change.
 """
 
+import asyncio
 import random
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from queue import Empty, Queue
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import func, select
 
@@ -29,7 +28,7 @@ from app.surveys import services as surveys
 from app.surveys.template import SECTIONS
 from app.voting import queries as voting_queries
 from app.voting import services as voting
-from bench.client import Client, Session
+from bench.client import Session
 from bench.dataset import _initiatives, _people, _units, load_user, now_utc, random_answers
 from bench.journeys import page_form
 from bench.scale import Scale
@@ -196,25 +195,49 @@ def _requests(data: BurstData, sessions: dict[str, Session], rng: random.Random)
     return planned
 
 
-def _send(base_url: str, planned: dict) -> Outcome:
+async def _send(host: str, port: int, planned: dict, at: float, sent: list) -> Outcome:
+    """Send one request at its moment (`at`, on the loop's clock) on a connection of its own,
+    and read the whole answer (gunicorn's sync workers close the connection after it)."""
     session = planned["session"]
     outcome = Outcome(planned["kind"], session.username, planned["duplicate"])
-    client = Client(base_url)
-    client.cookies["session"] = session.cookie.removeprefix("session=")
-    headers = {"HX-Request": "true"} if planned["kind"] == "vote" else {}
-    started = time.perf_counter()
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(max(0.0, at - loop.time()))
+    body = urlencode(planned["form"], doseq=True).encode()
+    head = [
+        f"POST {planned['path']} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Content-Type: application/x-www-form-urlencoded",
+        f"Content-Length: {len(body)}",
+        f"Cookie: {session.cookie}",
+        "Connection: close",
+    ]
+    if planned["kind"] == "vote":
+        head.append("HX-Request: true")
+    started = loop.time()
+    sent.append(started)
     try:
-        reply = client.post(planned["path"], planned["form"], headers=headers)
+        reader, writer = await asyncio.open_connection(host, port)
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), timeout=300)
+        writer.close()
+        header, _, content = raw.partition(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        outcome.status = int(lines[0].split()[1])
+        headers = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(":") for line in lines[1:])
+        }
+        text = content.decode("utf-8", "replace")
         if planned["kind"] == "vote":
-            outcome.good = reply.status == 200 and VOTE_MARKER in reply.body
+            outcome.good = outcome.status == 200 and VOTE_MARKER in text
         else:
-            outcome.good = reply.status == 303 and "/thanks" in reply.headers.get("location", "")
-        outcome.status = reply.status
+            outcome.good = outcome.status == 303 and "/thanks" in headers.get("location", "")
         if not outcome.good:
-            outcome.error = f"{planned['kind']} {reply.status}: {reply.body[:120]}"
-    except OSError as error:
-        outcome.error = f"{planned['kind']}: {error}"
-    outcome.latency_ms = (time.perf_counter() - started) * 1000
+            outcome.error = f"{planned['kind']} {outcome.status}: {text[:120]}"
+    except (TimeoutError, OSError, IndexError, ValueError) as error:
+        outcome.error = f"{planned['kind']}: {type(error).__name__} {error}"
+    outcome.latency_ms = (loop.time() - started) * 1000
     return outcome
 
 
@@ -223,12 +246,12 @@ def fire(
     data: BurstData,
     sessions: dict[str, Session],
     window: float = 10.0,
-    connections: int = 64,
     seed: int = 7,
 ) -> tuple[list[Outcome], float, float]:
     """Send every request at its moment, spread evenly over `window` seconds in a random order
-    (a double click at the same moment as the first), from up to `connections` at once.
-    Returns the outcomes, when the last request was sent and when the last answer came."""
+    (a double click at the same moment as the first), whether or not the earlier ones have
+    been answered: people do not wait for each other before the deadline. Returns the
+    outcomes, when the last request was sent and when the last answer came (seconds)."""
     rng = random.Random(seed)
     planned = _requests(data, sessions, rng)
     firsts = [p for p in planned if not p["duplicate"]]
@@ -241,35 +264,18 @@ def fire(
                 f for f in firsts if f["session"] is p["session"] and f["kind"] == p["kind"]
             )
             moments[id(p)] = moments[id(twin)]
-    queue: Queue = Queue()
-    for p in sorted(planned, key=lambda p: moments[id(p)]):
-        queue.put(p)
-    outcomes: list[Outcome] = []
-    lock = threading.Lock()
-    last_sent = [0.0]
-    start = time.perf_counter() + 0.2
+    parts = urlsplit(base_url)
 
-    def worker():
-        while True:
-            try:
-                p = queue.get_nowait()
-            except Empty:
-                return
-            wait = start + moments[id(p)] - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            with lock:
-                last_sent[0] = max(last_sent[0], time.perf_counter() - start)
-            outcome = _send(base_url, p)
-            with lock:
-                outcomes.append(outcome)
+    async def everything():
+        loop = asyncio.get_running_loop()
+        start = loop.time() + 0.2
+        sent: list[float] = []
+        outcomes = await asyncio.gather(
+            *(_send(parts.hostname, parts.port, p, start + moments[id(p)], sent) for p in planned)
+        )
+        return list(outcomes), max(sent) - start, loop.time() - start
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes, last_sent[0], time.perf_counter() - start
+    return asyncio.run(everything())
 
 
 def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
@@ -362,9 +368,8 @@ def run(
     data: BurstData,
     sessions: dict[str, Session],
     window: float = 10.0,
-    connections: int = 64,
 ) -> BurstResult:
-    outcomes, sent_within, elapsed = fire(base_url, data, sessions, window, connections)
+    outcomes, sent_within, elapsed = fire(base_url, data, sessions, window)
     latencies = sorted(o.latency_ms for o in outcomes)
     # Each person's vote and submission must be recorded once: by the first request, or by
     # the double click's second when that one came first.

@@ -13,7 +13,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import create_app
 from app.extensions import db
@@ -23,7 +23,7 @@ from app.models.voting import Vote, VotingParticipant
 from app.voting import services as voting
 from bench import baselines, burst, client, dataset, journeys, load
 from bench.scale import Scale
-from bench.server import ROOT, Server, memory_kb
+from bench.server import ROOT, Server, memory_kb, wait_idle
 
 MIGRATIONS = ROOT / "app" / "migrations"
 JOURNEYS = (
@@ -110,8 +110,9 @@ def server_env(url: str, secret: str, instance: Path) -> dict[str, str]:
 
 
 def drain(server: Server) -> None:
-    """Wait until each worker has finished what it took before: one request per worker, sent
-    together, queues behind whatever the load left in the listen queue."""
+    """Wait until the server has finished what the load left: one request per worker, sent
+    together, queues behind whatever is in the listen queue; then the workers must have used
+    no CPU for half a second (one worker may have taken both pings)."""
 
     def ping():
         with suppress(OSError):
@@ -122,6 +123,7 @@ def drain(server: Server) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+    wait_idle(server.worker_pids())
 
 
 # Baselines ---------------------------------------------------------------------------------------
@@ -292,6 +294,11 @@ def run_database(
             started = time.monotonic()
             upgrade(directory=str(MIGRATIONS))
             data = dataset.build(scale)
+            if db.engine.dialect.name == "postgresql":
+                # What autovacuum does soon after a large import: the planner's statistics.
+                with db.engine.connect() as connection:
+                    connection.execute(text("ANALYZE"))
+                    connection.commit()
             per_step = journeys.surveys_needed(seconds, len(data.pool))
             step_surveys = [
                 dataset.submission_surveys(data.officer, data.campaign_id, per_step)

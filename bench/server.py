@@ -127,3 +127,25 @@ def memory_kb(pid: int) -> dict[str, int]:
     except (FileNotFoundError, ProcessLookupError):
         pass
     return figures
+
+
+def cpu_ticks(pid: int) -> int:
+    """The CPU time a process has used so far (user and system, in clock ticks)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_idle(pids: list[int], quiet: float = 0.5, timeout: float = 180) -> None:
+    """Return once none of the processes has used CPU for `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    before, still_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = [cpu_ticks(pid) for pid in pids]
+        if now != before:
+            before, still_since = now, time.monotonic()
+        elif time.monotonic() - still_since >= quiet:
+            return
+        time.sleep(0.1)

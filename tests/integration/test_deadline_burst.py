@@ -39,7 +39,7 @@ def test_deadline_burst_records_each_vote_and_response_once(app, database, tmp_p
     }
     with Server("wsgi:app", env, log=tmp_path / "gunicorn.log").start() as server:
         sessions = client.sign_in_all(server.url, data.people, "ThiDua@2026")
-        result = burst.run(server.url, data, sessions, window=2.0, connections=32)
+        result = burst.run(server.url, data, sessions, window=2.0)
 
     assert result.errors == 0, result.error_samples
     assert result.problems == []
