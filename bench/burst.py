@@ -11,6 +11,7 @@ their ballot's votes, one participation per respondent, and one audit entry per 
 
 import asyncio
 import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,6 +22,9 @@ from sqlalchemy import func, select
 from app.campaigns.services import seed_default_campaign
 from app.extensions import db
 from app.models.audit import AuditEntry
+from app.models.campaigns import Campaign
+from app.models.directory import User
+from app.models.initiatives import InitiativeAuthor
 from app.models.surveys import SurveyParticipation, SurveyResponse
 from app.models.voting import Vote, VotingParticipant
 from app.surveys import answering
@@ -29,7 +33,14 @@ from app.surveys.template import SECTIONS
 from app.voting import queries as voting_queries
 from app.voting import services as voting
 from bench.client import Session
-from bench.dataset import _initiatives, _people, _units, load_user, now_utc, random_answers
+from bench.dataset import (
+    load_user,
+    make_initiatives,
+    make_people,
+    make_units,
+    now_utc,
+    random_answers,
+)
 from bench.journeys import page_form
 from bench.scale import Scale
 
@@ -66,13 +77,13 @@ def build(people: int, units: int = 12, seed: int = 2027) -> BurstData:
     )
     campaign, _created = seed_default_campaign()
     campaign_id = campaign.id
-    made = _people(scale, _units(scale, rng), rng, "ThiDua@2026")
+    made = make_people(scale, make_units(scale, rng), rng, "ThiDua@2026")
     db.session.commit()
-    public = _initiatives(scale, campaign_id, made, rng)
+    public = make_initiatives(scale, campaign_id, made, rng)
     db.session.commit()
     officer = made["officers"][0]
     now = now_utc()
-    campaign = db.session.get(type(campaign), campaign_id)
+    campaign = db.session.get(Campaign, campaign_id)
     round_ = voting.create_round(
         load_user(officer),
         campaign,
@@ -94,7 +105,7 @@ def build(people: int, units: int = 12, seed: int = 2027) -> BurstData:
     voting.publish_round(load_user(officer), voting_queries.load(round_id), now)
     round_ = voting_queries.load(round_id)
     by_initiative = {c.initiative_id: c.id for c in round_.candidates}
-    campaign = db.session.get(type(campaign), campaign_id)
+    campaign = db.session.get(Campaign, campaign_id)
     survey = surveys.create_survey(
         load_user(officer),
         campaign,
@@ -114,8 +125,6 @@ def build(people: int, units: int = 12, seed: int = 2027) -> BurstData:
         loaded = surveys.load(survey_id)
         surveys.add_question(load_user(officer), loaded, loaded.sections[0], item.data)
     surveys.publish(load_user(officer), surveys.load(survey_id))
-    from app.models.initiatives import InitiativeAuthor
-
     ids = made["ids"]
     names = {user_id: name for name, user_id in ids.items()}
     authored: dict[str, list[int]] = {}
@@ -275,7 +284,22 @@ def fire(
         )
         return list(outcomes), max(sent) - start, loop.time() - start
 
-    return asyncio.run(everything())
+    # A thread of its own: the caller's thread may already run an event loop (Playwright's
+    # synchronous API does, in the test session).
+    found: list = []
+
+    def loop() -> None:
+        try:
+            found.append(asyncio.run(everything()))
+        except BaseException as error:  # raised again in the caller's thread
+            found.append(error)
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    thread.join()
+    if isinstance(found[0], BaseException):
+        raise found[0]
+    return found[0]
 
 
 def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
@@ -298,8 +322,6 @@ def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
             VotingParticipant.round_id == round_id
         )
     ).all()
-    from app.models.directory import User
-
     ids = dict(
         db.session.execute(
             select(User.username, User.id).where(User.username.in_(data.people))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
@@ -30,7 +30,7 @@ from app.campaigns.services import seed_default_campaign
 from app.commitments.seal import digest_of, seal_of
 from app.demo import office_username, random_name
 from app.extensions import db
-from app.models.campaigns import AppliesTo, ContentArea, EmulationTitle
+from app.models.campaigns import AppliesTo, Campaign, ContentArea, EmulationTitle
 from app.models.commitments import Commitment, CommitmentItem, CommitmentVersion
 from app.models.directory import Role, Unit, User, UserRole
 from app.models.initiatives import Initiative, InitiativeAuthor
@@ -209,7 +209,7 @@ def load_user(username: str) -> User:
 # Units and people -------------------------------------------------------------------------------
 
 
-def _units(scale: Scale, rng: random.Random) -> list[int]:
+def make_units(scale: Scale, rng: random.Random) -> list[int]:
     """The root and its units (a tree two levels deep at province scale); returns the ids of the
     units that hold staff, the root first."""
     root_name = "UBND tỉnh Đắk Lắk" if scale.units > 50 else "Văn phòng UBND tỉnh Đắk Lắk"
@@ -241,7 +241,7 @@ def _units(scale: Scale, rng: random.Random) -> list[int]:
     return list(db.session.scalars(select(Unit.id).order_by(Unit.id)))
 
 
-def _people(scale: Scale, unit_ids: list[int], rng: random.Random, password: str) -> dict:
+def make_people(scale: Scale, unit_ids: list[int], rng: random.Random, password: str) -> dict:
     """Staff spread over the units, each unit with a head; officers, leaders and an admin;
     returns their usernames by purpose."""
     cheap = generate_password_hash(password, method=CHEAP_METHOD)
@@ -420,8 +420,6 @@ def _commitments(campaign_id: int, people: dict, rng: random.Random) -> int:
             for item in items
         ]
     bulk_insert(CommitmentItem.__table__, item_rows)
-    from sqlalchemy import bindparam
-
     table = CommitmentVersion.__table__
     db.session.connection().execute(
         table.update().where(table.c.id == bindparam("b_id")).values(seal=bindparam("b_seal")),
@@ -442,7 +440,7 @@ STATUS_SHARES = (
 )
 
 
-def _initiatives(scale: Scale, campaign_id: int, people: dict, rng: random.Random) -> list[int]:
+def make_initiatives(scale: Scale, campaign_id: int, people: dict, rng: random.Random) -> list[int]:
     """Initiatives at every step, one or two authors each; returns the ids of the accepted or
     recognized ones."""
     ids, unit_of = people["ids"], people["unit_of"]
@@ -790,8 +788,6 @@ def _surveys(scale: Scale, campaign, officer: str, people: dict, rng: random.Ran
 
 def submission_surveys(officer: str, campaign_id: int, count: int) -> list[int]:
     """Draft copies of the template for the submission journey (published step by step)."""
-    from app.models.campaigns import Campaign
-
     campaign = db.session.get(Campaign, campaign_id)
     now = now_utc()
     return [
@@ -814,18 +810,18 @@ def build(scale: Scale, password: str = PASSWORD, seed: int = 2026) -> Dataset:
     rng = random.Random(seed)
     campaign, _created = seed_default_campaign()
     campaign_id = campaign.id
-    unit_ids = _units(scale, rng)
-    people = _people(scale, unit_ids, rng, password)
+    unit_ids = make_units(scale, rng)
+    people = make_people(scale, unit_ids, rng, password)
     db.session.commit()
     commitments = _commitments(campaign_id, people, rng)
     db.session.commit()
-    public = _initiatives(scale, campaign_id, people, rng)
+    public = make_initiatives(scale, campaign_id, people, rng)
     db.session.commit()
     officer = people["officers"][0]
-    campaign = db.session.get(type(campaign), campaign_id)
+    campaign = db.session.get(Campaign, campaign_id)
     round_id, candidates, authored, votes = _round(scale, campaign, officer, public, people, rng)
     db.session.commit()
-    made = _surveys(scale, db.session.get(type(campaign), campaign_id), officer, people, rng)
+    made = _surveys(scale, db.session.get(Campaign, campaign_id), officer, people, rng)
     ids = people["ids"]
     pool = people["staff"][: scale.session_pool]
     names = {user_id: name for name, user_id in ids.items()}
