@@ -66,6 +66,12 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The benchmark (README, "Benchmark"): gunicorn, wrk and both databases, about 12 minutes;
+# e.g. make bench BENCH_ARGS="--scale province --seconds 5 --databases postgresql".
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
+
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -96,21 +96,21 @@ GIVEN_FEMALE = (
 EDE = ("H'Hen Niê", "Y Bhim Mlô", "H'Nơ Byă", "Y Kông Êban", "H'Yâo Knul", "Y Thuấn Ayun")
 
 
-def _weighted(rng: random.Random, pairs) -> str:
+def weighted(rng: random.Random, pairs) -> str:
     names, weights = zip(*pairs, strict=True)
     return rng.choices(names, weights=weights)[0]
 
 
-def _random_name(rng: random.Random) -> str:
+def random_name(rng: random.Random) -> str:
     if rng.random() < 0.05:
         return rng.choice(EDE)
-    family = _weighted(rng, FAMILY)
+    family = weighted(rng, FAMILY)
     if rng.random() < 0.5:
         return f"{family} {rng.choice(MIDDLE_MALE)} {rng.choice(GIVEN_MALE)}"
     return f"{family} {rng.choice(MIDDLE_FEMALE)} {rng.choice(GIVEN_FEMALE)}"
 
 
-def _username(full_name: str, taken: set[str]) -> str:
+def office_username(full_name: str, taken: set[str]) -> str:
     """Given name plus the initials of the rest, the usual form of an office account: annv."""
     words = fold(full_name).replace("'", "").split()
     base = words[-1] + "".join(word[0] for word in words[:-1])
@@ -179,14 +179,14 @@ def seed_demo(staff: int = 120, password: str = "ThiDua@2026", seed: int = 2026)
             continue
         count = max(3, round(staff * share / total_share))
         if code not in heads:
-            full_name = _random_name(rng)
+            full_name = random_name(rng)
             heads[code] = add(
-                _username(full_name, taken), full_name, head_position, unit, (Role.UNIT_HEAD,)
+                office_username(full_name, taken), full_name, head_position, unit, (Role.UNIT_HEAD,)
             )
         for index in range(count - 1):
-            position = DEPUTY[head_position] if index < 2 else _weighted(rng, POSITIONS)
-            full_name = _random_name(rng)
-            add(_username(full_name, taken), full_name, position, unit)
+            position = DEPUTY[head_position] if index < 2 else weighted(rng, POSITIONS)
+            full_name = random_name(rng)
+            add(office_username(full_name, taken), full_name, position, unit)
     for code, head in heads.items():
         units[code].head = head
     root.head = heads["LDVP"]

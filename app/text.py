@@ -1,6 +1,7 @@
 """Vietnamese text helpers: NFC normalisation, diacritic-free folding for search, name sort keys."""
 
 import unicodedata
+from functools import lru_cache
 
 # The Vietnamese alphabet in dictionary order, with the Latin letters it lacks (f, j, w, z) where
 # they fall in the Latin alphabet, so foreign names still sort sensibly.
@@ -56,6 +57,7 @@ def _split_letter(char: str) -> tuple[str, str]:
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
+@lru_cache(maxsize=8192)
 def _word_key(word: str) -> str:
     letters = []
     tone = "1"

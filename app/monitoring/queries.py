@@ -7,7 +7,7 @@ Every figure is grouped in SQL, so the page runs the same queries whatever the n
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from app.commitments.tracking import figures_by_unit
 from app.directory import unit_tree
@@ -19,7 +19,7 @@ from app.models.surveys import Survey, SurveyParticipation, SurveyStatus
 from app.models.voting import RoundStatus, VotingParticipant, VotingRound
 from app.surveys.services import audience
 from app.voting.services import eligible_users
-from app.web.filters import local_zone, to_local
+from app.web.filters import local_zone
 
 DAYS = 30
 SORT_KEYS = ("unit", "staff", "signed", "confirmed", "submitted", "recognized", "voted", "answered")
@@ -173,20 +173,35 @@ def _answers(surveys: list[Survey]) -> dict[int | None, tuple[int, int]]:
     return totals
 
 
+def _local_day(column, start: date):
+    """SQL: the number of the local day (0 for `start`, DAYS - 1 for today) of a UTC
+    timestamp, from the days' bounds in UTC (any time zone, any database); None after today."""
+    zone = local_zone()
+    ends = [
+        datetime.combine(start + timedelta(days=n), time.min, tzinfo=zone).astimezone(UTC)
+        for n in range(1, DAYS + 1)
+    ]
+    return case(*[(column < end, n) for n, end in enumerate(ends)], else_=None)
+
+
 def _per_day(campaign: Campaign, surveys_of_campaign, today: date) -> list[tuple[date, int, int]]:
-    """Signatures and survey answers per local day over the last DAYS days (two queries)."""
+    """Signatures and survey answers per local day over the last DAYS days (two queries, each
+    returning a row per day whatever the number of staff)."""
     start = today - timedelta(days=DAYS - 1)
     since = datetime.combine(start, time.min, tzinfo=local_zone()).astimezone(UTC)
-    # Signatures are few (one per person and version): read their times, count by local day.
-    signed_times = db.session.scalars(
-        select(CommitmentVersion.signed_at)
+    signed = (
+        select(_local_day(CommitmentVersion.signed_at, start).label("day"))
         .join(Commitment, Commitment.id == CommitmentVersion.commitment_id)
         .where(Commitment.campaign_id == campaign.id, CommitmentVersion.signed_at >= since)
-    ).all()
-    signatures: dict[date, int] = {}
-    for moment in signed_times:
-        day = to_local(moment).date()
-        signatures[day] = signatures.get(day, 0) + 1
+        .subquery()
+    )
+    signatures = {
+        start + timedelta(days=n): count
+        for n, count in db.session.execute(
+            select(signed.c.day, func.count()).group_by(signed.c.day)
+        ).all()
+        if n is not None
+    }
     answers = dict(
         db.session.execute(
             select(SurveyParticipation.answered_on, func.count())

@@ -66,24 +66,52 @@ class Summary:
     units: list[tuple]  # (unit name, audience, answered or None when under MIN_GROUP, index)
 
 
+def _of_survey(survey: Survey):
+    """SQL: the answer is to one of the survey's (loaded) questions, so of one of its
+    responses. The ids are given as values, so that the database reads them through the
+    answers' (question, option) index: joining the responses, or a subquery of the questions,
+    made PostgreSQL scan every survey's answers."""
+    return SurveyAnswer.question_id.in_([question.id for question in survey.questions])
+
+
+def _of_kinds(survey: Survey, kinds):
+    """SQL: the answer is to one of the survey's questions of these kinds."""
+    ids = [question.id for question in survey.questions if question.kind in kinds]
+    return SurveyAnswer.question_id.in_(ids)
+
+
 def _counts(survey: Survey) -> dict[tuple[int, int | None], int]:
     """{(question id, option id): answers} of every choice and Likert question (one query)."""
     rows = db.session.execute(
         select(SurveyAnswer.question_id, SurveyAnswer.option_id, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.option_id.is_not(None))
+        .where(_of_survey(survey), SurveyAnswer.option_id.is_not(None))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.option_id)
     ).all()
     return {(q, o): n for q, o, n in rows}
 
 
+# Kinds stored as several rows of a response (a row per option chosen, per statement).
+MULTI_ROW_KINDS = (K.MULTIPLE, K.LIKERT)
+
+
 def _answered(survey: Survey) -> dict[int, int]:
-    """{question id: responses that answered it} (one query)."""
+    """{question id: responses that answered it} (two queries): the rows of the questions
+    answered in one row, the distinct responses of the others. Counting distinct responses of
+    every question sorted all the answers (1.5 s for 50,000 responses on PostgreSQL)."""
+    single = [q.id for q in survey.questions if q.kind not in MULTI_ROW_KINDS]
     rows = db.session.execute(
-        select(SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id)))
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id)
+        select(SurveyAnswer.question_id, func.count())
+        .where(SurveyAnswer.question_id.in_(single))
         .group_by(SurveyAnswer.question_id)
+    ).all()
+    pairs = (
+        select(SurveyAnswer.question_id, SurveyAnswer.response_id)
+        .where(_of_kinds(survey, MULTI_ROW_KINDS))
+        .distinct()
+        .subquery()
+    )
+    rows += db.session.execute(
+        select(pairs.c.question_id, func.count()).group_by(pairs.c.question_id)
     ).all()
     return dict(rows)
 
@@ -99,8 +127,7 @@ def _numbers(survey: Survey) -> dict[tuple[int, int], tuple]:
             func.min(SurveyAnswer.number_value),
             func.max(SurveyAnswer.number_value),
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.number_value.is_not(None))
+        .where(_of_survey(survey), SurveyAnswer.number_value.is_not(None))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.item)
     ).all()
     return {(q, i): (n, mean, low, high) for q, i, n, mean, low, high in rows}
@@ -115,9 +142,7 @@ def _points(survey: Survey) -> dict[tuple[int, int, str], int]:
     kinds = (K.LIKERT, K.RATING, K.YES_NO)
     rows = db.session.execute(
         select(SurveyAnswer.question_id, SurveyAnswer.item, value, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyQuestion.kind.in_(kinds))
+        .where(_of_kinds(survey, kinds))
         .group_by(SurveyAnswer.question_id, SurveyAnswer.item, value)
     ).all()
     return {(q, i, str(v)): n for q, i, v, n in rows}
@@ -127,9 +152,7 @@ def _texts(survey: Survey) -> dict[int, int]:
     kinds = (K.SHORT_TEXT, K.LONG_TEXT)
     rows = db.session.execute(
         select(SurveyAnswer.question_id, func.count())
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyQuestion.kind.in_(kinds))
+        .where(_of_kinds(survey, kinds))
         .group_by(SurveyAnswer.question_id)
     ).all()
     return dict(rows)
@@ -142,8 +165,7 @@ def _correct(survey: Survey) -> dict[int, float]:
             SurveyAnswer.question_id,
             func.avg(case((SurveyAnswer.is_correct.is_(True), 1.0), else_=0.0)),
         )
-        .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
-        .where(SurveyResponse.survey_id == survey.id, SurveyAnswer.is_correct.is_not(None))
+        .where(_of_survey(survey), SurveyAnswer.is_correct.is_not(None))
         .group_by(SurveyAnswer.question_id)
     ).all()
     return {q: float(share) for q, share in rows}

@@ -1,10 +1,12 @@
 """Template filters and globals: local dates as dd/mm/yyyy, role names, the menu."""
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_percent
 from flask import Flask, current_app
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, get_locale
 
 from app.web.labels import (
     APPLIES_TO_LABELS,
@@ -98,7 +100,13 @@ def percent(value: float | None) -> str:
     none (a unit without staff)."""
     if value is None:
         return "—"
-    return format_percent(value / 100, "#,##0.#%")
+    return _percent(value, str(get_locale() or "vi"))
+
+
+@lru_cache(maxsize=4096)
+def _percent(value: float, locale: str) -> str:
+    # A dashboard of 300 units formats a thousand rates; Babel parses the pattern each time.
+    return format_percent(value / 100, "#,##0.#%", locale=locale)
 
 
 def _unread_notifications(user) -> int:

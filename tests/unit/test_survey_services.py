@@ -431,8 +431,16 @@ def test_results_count_share_mean_and_index(campaign, officer):
     assert [(o.text, o.count) for o in first.options] == [("Kế hoạch 146", 2), ("Chỉ thị 27", 1)]
     assert first.options[0].share == pytest.approx(2 / 3)
     assert first.correct_share == pytest.approx(2 / 3)
+    assert first.answered == 3
     multiple = summary.questions[1]
     assert multiple.correct_share == pytest.approx(0.5)
+    # Two people ticked three options between them: shares are of the people who answered.
+    assert multiple.answered == 2
+    assert [(o.text, o.share) for o in multiple.options][:2] == [
+        ("Hạ tầng số", 1.0),
+        ("Chuyển đổi xanh", 0.5),
+    ]
+    assert summary.questions[3].answered == 2
     rating = summary.questions[4]
     assert rating.mean == pytest.approx(4.0) and dict(rating.points)[5] == 1
     likert = summary.questions[3]
