@@ -73,6 +73,10 @@ def browser_sign_in(page, base_url: str, username: str, password: str) -> None:
 
 def assert_accessible(page, name: str = "") -> None:
     """Fail on any axe-core violation (WCAG 2.1 AA and best practices)."""
+    # A button just clicked is still hovered and mid-transition (Bootstrap's .15 s): axe would
+    # read its colours halfway. Move the pointer off and let the transitions end first.
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)
     results = _axe.run(page)
     assert results.violations_count == 0, f"{name or page.url}\n{results.generate_report()}"
 
