@@ -27,7 +27,7 @@ from app.models.directory import User
 from app.models.initiatives import InitiativeAuthor
 from app.models.surveys import SurveyParticipation, SurveyResponse
 from app.models.voting import Vote, VotingParticipant
-from app.surveys import answering
+from app.surveys import answering, tallies
 from app.surveys import services as surveys
 from app.surveys.template import SECTIONS
 from app.voting import queries as voting_queries
@@ -364,6 +364,9 @@ def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
         "responses": responses,
         "respondents": respondents,
         "participations": participations,
+        "tallied_responses": tallies.read(survey_id)
+        .get((tallies.SURVEY, 0, "responses"), tallies.EMPTY)
+        .count,
         "audit_votes": audited.get("voting.vote_cast", 0),
         "audit_submissions": audited.get("survey.submitted", 0),
     }
@@ -380,6 +383,8 @@ def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
         problems.append(f"{responses} responses from {respondents} people, {people} expected")
     if participations != people:
         problems.append(f"{participations} participations, {people} expected")
+    if checks["tallied_responses"] != responses:
+        problems.append(f"the survey's tallies count {checks['tallied_responses']} responses")
     if checks["audit_votes"] != votes or checks["audit_submissions"] != responses:
         problems.append("audit entries differ from the changes")
     return checks, problems

@@ -45,7 +45,7 @@ from app.models.surveys import (
     new_response_id,
 )
 from app.models.voting import Vote, VotingParticipant
-from app.surveys import answering
+from app.surveys import answering, tallies
 from app.surveys import services as surveys
 from app.surveys.template import seed_awareness_survey
 from app.text import clean, fold, name_sort_key
@@ -712,6 +712,7 @@ def add_responses(
     bulk_insert(SurveyResponse.__table__, responses)
     bulk_insert(SurveyAnswer.__table__, answers)
     bulk_insert(SurveyParticipation.__table__, participations)
+    tallies.rebuild([survey_id])
     db.session.commit()
     return db.session.scalar(
         select(func.count())

@@ -1,12 +1,21 @@
 """Test data for surveys: a survey built through the officer's services with one question of
 each kind, published and open now, and answers given through the answering pages' functions."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import pytest
+from sqlalchemy import insert
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models.surveys import QuestionKind, Survey, SurveyStatus
+from app.models.surveys import (
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyResponse,
+    SurveyStatus,
+    new_response_id,
+)
 from app.surveys import answering, services
 from app.surveys.services import OptionRow, QuestionData
 from tests.initiative_helpers import make_officer
@@ -105,6 +114,85 @@ def answer_all(survey, user, values: dict, now=None):
     assert not page.errors, page.errors
     _draft, token = answering.save_page(survey, user, None, 0, page, now)
     return answering.submit(services.load(survey.id), user, token, now)
+
+
+def add_bulk_responses(survey, count: int, user_ids=()) -> None:
+    """`count` responses written in bulk, each answering the choice, Likert, rating, number and
+    text questions (as a submission stores them, but without its tallies); the first ones are
+    these people's."""
+    q = by_text(survey)
+    single = q["Kế hoạch thực hiện văn bản nào?"]
+    multiple = q["Những nội dung nào thuộc Phong trào?"]
+    likert = q["Mức độ đồng ý"]
+    responses, answers = [], []
+    for n in range(count):
+        rid = new_response_id()
+        responses.append(
+            {
+                "id": rid,
+                "survey_id": survey.id,
+                "user_id": user_ids[n] if n < len(user_ids) else None,
+                "submitted_on": date(2026, 12, 1),
+                "knowledge_correct": n % 3,
+                "knowledge_total": 2,
+            }
+        )
+        chosen = single.options[n % 2]
+        answers += [
+            {
+                "response_id": rid,
+                "question_id": single.id,
+                "item": chosen.id,
+                "option_id": chosen.id,
+                "is_correct": n % 2 == 0,
+            },
+            {
+                "response_id": rid,
+                "question_id": multiple.id,
+                "item": multiple.options[0].id,
+                "option_id": multiple.options[0].id,
+                "is_correct": False,
+            },
+            {
+                "response_id": rid,
+                "question_id": likert.id,
+                "item": likert.options[0].id,
+                "option_id": likert.options[0].id,
+                "number_value": float(1 + n % 5),
+            },
+            {
+                "response_id": rid,
+                "question_id": q["Đánh giá chung"].id,
+                "item": 0,
+                "number_value": float(1 + n % 5),
+            },
+            {
+                "response_id": rid,
+                "question_id": q["Số lớp tập huấn đã dự"].id,
+                "item": 0,
+                "number_value": float(n % 20),
+            },
+            {
+                "response_id": rid,
+                "question_id": q["Lĩnh vực sáng kiến"].id,
+                "item": 0,
+                "text_value": f"Ý kiến số {n}",
+            },
+        ]
+    db.session.execute(insert(SurveyResponse), responses)
+    db.session.execute(insert(SurveyAnswer), answers)
+    db.session.commit()
+
+
+def same_tallies(running: dict, rebuilt: dict) -> None:
+    """Two surveys' tallies ({key: Tally}) are the same, totals to rounding."""
+    assert running.keys() == rebuilt.keys()
+    for key, tally in running.items():
+        other = rebuilt[key]
+        assert (tally.count, tally.low, tally.high) == pytest.approx(
+            (other.count, other.low, other.high)
+        ), key
+        assert tally.total == pytest.approx(other.total), key
 
 
 def _option(q, value) -> str:

@@ -64,6 +64,7 @@ from app.models.surveys import (
     SurveyResponse,
     SurveySection,
     SurveyStatus,
+    SurveyTally,
 )
 from app.models.voting import (
     ResultsMode,
@@ -132,6 +133,7 @@ __all__ = [
     "SurveyResponse",
     "SurveySection",
     "SurveyStatus",
+    "SurveyTally",
     "Unit",
     "User",
     "UserRole",

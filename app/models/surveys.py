@@ -312,3 +312,23 @@ class SurveyParticipation(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     answered_on: Mapped[date]
+
+
+class SurveyTally(db.Model):
+    """A running total of a survey's answers, added to in the submission's own transaction, so
+    the results read a few rows per question whatever the number of responses (see
+    app/surveys/tallies.py for the keys). `question_id` 0 holds the survey's own totals."""
+
+    __tablename__ = "survey_tallies"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # The option, the Likert statement or the unit the row counts; 0 when none.
+    item: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)

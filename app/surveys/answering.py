@@ -38,6 +38,7 @@ from app.models.surveys import (
     SurveyResponse,
     new_response_id,
 )
+from app.surveys import tallies
 from app.surveys.services import in_audience, ordered_questions
 from app.text import clean, clean_paragraphs
 
@@ -419,6 +420,7 @@ def submit(survey: Survey, user: User, token: str | None, now: datetime) -> str:
     except IntegrityError:
         db.session.rollback()
         raise InvalidTransition(_("You have already answered this survey.")) from None
+    written = []
     for key, value in answers.items():
         question = by_id.get(key)
         if question is None:
@@ -429,6 +431,10 @@ def submit(survey: Survey, user: User, token: str | None, now: datetime) -> str:
         for row in rows:
             row.response_id = response.id
             db.session.add(row)
+        written.append((question, rows))
+    unit_id = None if survey.is_anonymous else (user.unit_id or 0)
+    score = (right, len(knowledge)) if knowledge else None
+    tallies.add_response(survey.id, tallies.of_response(written, score, unit_id))
     if draft is not None:
         db.session.delete(draft)
     audit.record(user, "survey.submitted", survey, label=survey.title)

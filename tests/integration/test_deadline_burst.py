@@ -48,6 +48,7 @@ def test_deadline_burst_records_each_vote_and_response_once(app, database, tmp_p
     assert result.checks["largest_ballot"] == 1
     assert result.checks["responses"] == result.checks["respondents"] == PEOPLE
     assert result.checks["participations"] == PEOPLE
+    assert result.checks["tallied_responses"] == PEOPLE
 
 
 def test_burst_check_reports_lost_and_duplicated_votes(app):
@@ -71,5 +72,6 @@ def test_burst_check_reports_lost_and_duplicated_votes(app):
     assert checks["largest_ballot"] == 2
     assert checks["voters_without_vote"] == 19
     assert checks["counts_not_matching_ballot"] == 1
+    assert checks["tallied_responses"] == 0
     assert "a ballot holds 2 votes (limit 1)" in problems
     assert "0 responses from 0 people, 20 expected" in problems

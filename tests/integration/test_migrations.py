@@ -7,7 +7,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.surveys import tallies
 from tests.conftest import make_app
+from tests.factories import make_campaign, make_unit, make_user
+from tests.initiative_helpers import make_officer
+from tests.survey_helpers import add_bulk_responses, make_survey, same_tallies
 
 
 def _drift():
@@ -25,6 +29,7 @@ def migrating_app(database, tmp_path):
         try:
             yield app
         finally:
+            db.session.remove()
             db.engine.dispose()
 
 
@@ -41,3 +46,20 @@ def test_migrations_downgrade_to_base_and_up_again(migrating_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     flask_migrate.upgrade()
     assert _drift() == []
+
+
+def test_the_tallies_migration_sums_the_answers_already_stored(migrating_app):
+    """Revision 0012 gives the surveys answered before it their tallies: the same as the app's
+    own rebuild from the answers."""
+    flask_migrate.upgrade(revision="0011")
+    unit = make_unit(name="Phòng Tổng hợp")
+    people = [make_user(unit=unit).id for _ in range(6)]
+    survey = make_survey(make_campaign(), make_officer(), is_anonymous=False)
+    add_bulk_responses(survey, 40, people)
+    flask_migrate.upgrade()
+    backfilled = tallies.read(survey.id)
+    assert backfilled[(0, 0, "responses")].count == 40
+    assert backfilled[(0, unit.id, "unit")].count == 6
+    tallies.rebuild([survey.id])
+    db.session.commit()
+    same_tallies(backfilled, tallies.read(survey.id))

@@ -1,83 +1,14 @@
 """The results page of a survey runs the same number of queries with 50 and with 5,000
-responses: every figure is an aggregate computed in SQL."""
-
-from datetime import date
+responses: it reads the survey's tallies, the responses written here in bulk being tallied by
+`tallies.rebuild` (the SQL sums the migration and the bench use)."""
 
 import pytest
-from sqlalchemy import insert
 
 from app.extensions import db
-from app.models.surveys import SurveyAnswer, SurveyResponse, new_response_id
-from app.surveys import services
+from app.surveys import services, tallies
 from tests.factories import make_campaign
 from tests.initiative_helpers import make_officer
-from tests.survey_helpers import by_text, make_survey
-
-
-def _add_responses(survey, count: int) -> None:
-    """`count` responses written in bulk, each answering the choice, Likert, rating, number and
-    text questions (as a submission stores them)."""
-    q = by_text(survey)
-    single = q["Kế hoạch thực hiện văn bản nào?"]
-    multiple = q["Những nội dung nào thuộc Phong trào?"]
-    likert = q["Mức độ đồng ý"]
-    responses, answers = [], []
-    for n in range(count):
-        rid = new_response_id()
-        responses.append(
-            {
-                "id": rid,
-                "survey_id": survey.id,
-                "submitted_on": date(2026, 12, 1),
-                "knowledge_correct": n % 3,
-                "knowledge_total": 2,
-            }
-        )
-        chosen = single.options[n % 2]
-        answers += [
-            {
-                "response_id": rid,
-                "question_id": single.id,
-                "item": chosen.id,
-                "option_id": chosen.id,
-                "is_correct": n % 2 == 0,
-            },
-            {
-                "response_id": rid,
-                "question_id": multiple.id,
-                "item": multiple.options[0].id,
-                "option_id": multiple.options[0].id,
-                "is_correct": False,
-            },
-            {
-                "response_id": rid,
-                "question_id": likert.id,
-                "item": likert.options[0].id,
-                "option_id": likert.options[0].id,
-                "number_value": float(1 + n % 5),
-            },
-            {
-                "response_id": rid,
-                "question_id": q["Đánh giá chung"].id,
-                "item": 0,
-                "number_value": float(1 + n % 5),
-            },
-            {
-                "response_id": rid,
-                "question_id": q["Số lớp tập huấn đã dự"].id,
-                "item": 0,
-                "number_value": float(n % 20),
-            },
-            {
-                "response_id": rid,
-                "question_id": q["Lĩnh vực sáng kiến"].id,
-                "item": 0,
-                "text_value": f"Ý kiến số {n}",
-            },
-        ]
-    db.session.execute(insert(SurveyResponse), responses)
-    db.session.execute(insert(SurveyAnswer), answers)
-    db.session.commit()
+from tests.survey_helpers import add_bulk_responses, make_survey
 
 
 @pytest.fixture
@@ -100,10 +31,14 @@ def test_results_page_runs_the_same_queries_with_50_and_5000_responses(
         assert response.status_code == 200
         return len(statements), response.get_data(as_text=True)
 
-    _add_responses(survey, 50)
+    add_bulk_responses(survey, 50)
+    tallies.rebuild([survey.id])
+    db.session.commit()
     few, page = measure()
     assert 'id="responses">50<' in page
-    _add_responses(services.load(survey.id), 4950)
+    add_bulk_responses(services.load(survey.id), 4950)
+    tallies.rebuild([survey.id])
+    db.session.commit()
     many, page = measure()
     assert 'id="responses">5000<' in page
     assert many == few
