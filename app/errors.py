@@ -1,8 +1,11 @@
 """Domain errors raised by services, and the Vietnamese error pages."""
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from app.web import request_ids
 
 
 class DomainError(Exception):
@@ -92,7 +95,38 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        from app.extensions import db
+        # Flask has logged the exception with its traceback and the request id; the page
+        # shows the id only, never the exception, and needs no database.
+        _rollback()
+        return render_template("errors/500.html", request_id=request_ids.current()), 500
 
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        """The database refused or could not be reached (stopped, restarting, read-only,
+        full, locked too long): a page saying so, not a crash; the next request tries again.
+        Any other database error is a fault of the app: a 500."""
+        current_app.logger.error("Database error: %s", error.orig, exc_info=error)
+        _rollback()
+        if not _unavailable(error):
+            return render_template("errors/500.html", request_id=request_ids.current()), 500
+        page = render_template("errors/503.html", request_id=request_ids.current())
+        return page, 503, {"Retry-After": "30"}
+
+
+# PostgreSQL's codes for a database that cannot take the request now (besides the connection
+# and resource failures the driver raises as OperationalError): a read-only transaction.
+UNAVAILABLE_CODES = {"25006"}
+
+
+def _unavailable(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None)
+    return isinstance(error, OperationalError) or code in UNAVAILABLE_CODES
+
+
+def _rollback() -> None:
+    from app.extensions import db
+
+    try:
         db.session.rollback()
-        return render_template("errors/500.html"), 500
+    finally:  # the connection itself may be gone: start the next work afresh
+        db.session.remove()

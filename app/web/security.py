@@ -1,7 +1,6 @@
 """Security headers on every response and the htmx Vary header."""
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, g, request
 
 CSP = "; ".join(
     (
@@ -29,10 +28,13 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.add("Vary", "HX-Request")
+        # The person as loaded for this request, without loading them here: when the database
+        # is down, this hook must not fail the error page. Not loaded: kept out of caches too.
+        user = g.get("_login_user")
         if (
             response.mimetype == "text/html"
             and request.endpoint != "static"
-            and current_user.is_authenticated
+            and (user is None or user.is_authenticated)
         ):
             headers.setdefault("Cache-Control", "no-store")
         return response
