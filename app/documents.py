@@ -289,6 +289,23 @@ def data_table(
     return table
 
 
+# A text starting with one of these is a formula to a spreadsheet (openpyxl even writes it as
+# one): =HYPERLINK(...) in a person's name would run in the reader's Excel.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: str) -> str:
+    """Text that a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    if value and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    """A workbook row whose texts all stay texts (numbers and dates are left as they are)."""
+    return [cell_text(value) if isinstance(value, str) else value for value in values]
+
+
 def header_row(sheet, headers, widths) -> None:
     """A workbook sheet's bold, wrapped header row, and its columns' widths."""
     from openpyxl.styles import Alignment, Font

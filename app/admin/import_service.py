@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.auth.services import hash_password, password_problems
+from app.documents import safe_row
 from app.errors import DomainError, NotAllowed, ValidationFailed
 from app.extensions import db
 from app.models.directory import Role, Unit, User, UserRole
@@ -592,22 +593,33 @@ def template_workbook() -> bytes:
     users.title = "Người dùng"
     users.append([TEMPLATE_HEADERS[name] for name in FIELDS])
     users.append(
-        ["nguyenvana", "Nguyễn Văn A", "Chuyên viên", example_unit, "nguyenvana@daklak.gov.vn", ""]
+        safe_row(
+            [
+                "nguyenvana",
+                "Nguyễn Văn A",
+                "Chuyên viên",
+                example_unit,
+                "nguyenvana@daklak.gov.vn",
+                "",
+            ]
+        )
     )
     users.append(
-        [
-            "tranthib",
-            "Trần Thị B",
-            "Trưởng phòng",
-            example_unit,
-            "tranthib@daklak.gov.vn",
-            "unit_head",
-        ]
+        safe_row(
+            [
+                "tranthib",
+                "Trần Thị B",
+                "Trưởng phòng",
+                example_unit,
+                "tranthib@daklak.gov.vn",
+                "unit_head",
+            ]
+        )
     )
     unit_sheet = workbook.create_sheet("Đơn vị")
     unit_sheet.append(["Mã đơn vị", "Tên đơn vị"])
     for code, name in units:
-        unit_sheet.append([code or "", name])
+        unit_sheet.append(safe_row([code or "", name]))
     role_sheet = workbook.create_sheet("Vai trò")
     role_sheet.append(["Mã vai trò", "Tên vai trò"])
     with force_locale("vi"):

@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "auth.login": _l("Signed in"),
     "auth.login_failed": _l("Failed sign-in"),
     "auth.password_changed": _l("Changed own password"),
+    "auth.logout": _l("Signed out"),
     "campaign.seeded": _l("Campaign created from the plan"),
     "campaign.created": _l("Campaign created"),
     "campaign.updated": _l("Campaign updated"),

@@ -85,7 +85,9 @@ def render_login_limited():
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: the person's session token changes, so no copy of the cookie works again."""
+    if current_user.is_authenticated:
+        services.sign_out(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

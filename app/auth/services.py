@@ -56,6 +56,15 @@ def authenticate(username: str, password: str) -> User | None:
     return None
 
 
+def sign_out(user: User) -> None:
+    """End the person's sessions: the cookie just cleared, and any copy of it or of the
+    remember cookie (a shared computer, a stolen cookie), on every app server. The sessions of
+    the person's other devices end too: a signed cookie cannot be revoked alone."""
+    user.new_session_token()
+    audit.record(user, "auth.logout", user, label=user.username)
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Change one's own password; other sessions and remember cookies stop working."""
     errors: dict[str, list[str]] = {}

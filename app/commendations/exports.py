@@ -25,6 +25,7 @@ from app.documents import (
     data_table,
     new_document,
     para,
+    safe_row,
 )
 from app.extensions import db
 from app.models.campaigns import Campaign
@@ -77,18 +78,20 @@ def workbook(campaign: Campaign, rows: list[Commendation]) -> bytes:
     sheet.freeze_panes = "A2"
     for number, row in enumerate(rows, start=1):
         sheet.append(
-            [
-                number,
-                _name(row),
-                row.nominee_position,
-                row.nominee_unit,
-                row.form.name,
-                row.achievement,
-                STATUS_TEXT.get(row.status, row.status),
-                row.decision_number or "",
-                row.decision_date,
-                row.decline_reason,
-            ]
+            safe_row(
+                [
+                    number,
+                    _name(row),
+                    row.nominee_position,
+                    row.nominee_unit,
+                    row.form.name,
+                    row.achievement,
+                    STATUS_TEXT.get(row.status, row.status),
+                    row.decision_number or "",
+                    row.decision_date,
+                    row.decline_reason,
+                ]
+            )
         )
         sheet.cell(sheet.max_row, 6).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(sheet.max_row, 9).number_format = "DD/MM/YYYY"

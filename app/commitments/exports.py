@@ -30,6 +30,7 @@ from app.documents import (
     new_document,
     para,
     place_date,
+    safe_row,
     to_bytes,
     two_columns,
 )
@@ -498,27 +499,31 @@ def _assessment_sheets(workbook, assessments, people, names: dict) -> None:
     _header_row(sheet, ASSESSMENT_HEADERS, _ASSESSMENT_WIDTHS)
     for row, figures in rows:
         sheet.append(
-            [
-                row.name,
-                figures.confirmed,
-                figures.not_started,
-                figures.self_assessed,
-                figures.fulfilled,
-                figures.not_fulfilled,
-                figures.percent,
-            ]
+            safe_row(
+                [
+                    row.name,
+                    figures.confirmed,
+                    figures.not_started,
+                    figures.self_assessed,
+                    figures.fulfilled,
+                    figures.not_fulfilled,
+                    figures.percent,
+                ]
+            )
         )
         sheet.cell(sheet.max_row, 7).number_format = "0.0"
     sheet.append(
-        [
-            "Tổng cộng",
-            totals.confirmed,
-            totals.not_started,
-            totals.self_assessed,
-            totals.fulfilled,
-            totals.not_fulfilled,
-            totals.percent,
-        ]
+        safe_row(
+            [
+                "Tổng cộng",
+                totals.confirmed,
+                totals.not_started,
+                totals.self_assessed,
+                totals.fulfilled,
+                totals.not_fulfilled,
+                totals.percent,
+            ]
+        )
     )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -528,16 +533,18 @@ def _assessment_sheets(workbook, assessments, people, names: dict) -> None:
     _header_row(results, ASSESSED_HEADERS, _ASSESSED_WIDTHS)
     for person in people:
         results.append(
-            [
-                person.full_name,
-                person.position,
-                names.get(person.unit_id, ""),
-                *(person.self_counts[r] for r in RATING_TEXT),
-                *((person.counts[r] for r in RATING_TEXT) if person.result else ("",) * 3),
-                RESULT_TEXT.get(person.result, "Chờ đánh giá"),
-                person.assessor_name,
-                person.comment,
-            ]
+            safe_row(
+                [
+                    person.full_name,
+                    person.position,
+                    names.get(person.unit_id, ""),
+                    *(person.self_counts[r] for r in RATING_TEXT),
+                    *((person.counts[r] for r in RATING_TEXT) if person.result else ("",) * 3),
+                    RESULT_TEXT.get(person.result, "Chờ đánh giá"),
+                    person.assessor_name,
+                    person.comment,
+                ]
+            )
         )
 
 
@@ -564,13 +571,15 @@ def tracking_workbook(
     for row in report.rows:
         figures = row.figures
         units.append(
-            [
-                row.name,
-                figures.staff,
-                *(figures.counts[s] for s in STATUSES),
-                figures.percent,
-                STATUS_TEXT.get(row.collective_status, "") if row.unit_id else "",
-            ]
+            safe_row(
+                [
+                    row.name,
+                    figures.staff,
+                    *(figures.counts[s] for s in STATUSES),
+                    figures.percent,
+                    STATUS_TEXT.get(row.collective_status, "") if row.unit_id else "",
+                ]
+            )
         )
         if tree_order and row.depth:
             units.cell(units.max_row, 1).alignment = Alignment(indent=row.depth)
@@ -588,7 +597,14 @@ def tracking_workbook(
     for _row, persons in report.people_by_unit:
         for person in persons:
             people.append(
-                [person.full_name, person.position, person.unit_name, STATUS_TEXT[person.status]]
+                safe_row(
+                    [
+                        person.full_name,
+                        person.position,
+                        person.unit_name,
+                        STATUS_TEXT[person.status],
+                    ]
+                )
             )
     if assessments is not None and (assessments[0] or assessed_people):
         _assessment_sheets(workbook, assessments, assessed_people, unit_names or {})
@@ -655,16 +671,18 @@ def members_workbook(campaign: Campaign, rows, counts: dict) -> bytes:
         else:
             assessed = ""
         sheet.append(
-            [
-                row.full_name,
-                row.position,
-                row.unit_name,
-                STATUS_TEXT[row.status],
-                assessed,
-                *(mine.get(r, "") for r in RATING_TEXT),
-                *((theirs.get(r, "") for r in RATING_TEXT) if row.result else ("",) * 3),
-                RESULT_TEXT.get(row.result, ""),
-            ]
+            safe_row(
+                [
+                    row.full_name,
+                    row.position,
+                    row.unit_name,
+                    STATUS_TEXT[row.status],
+                    assessed,
+                    *(mine.get(r, "") for r in RATING_TEXT),
+                    *((theirs.get(r, "") for r in RATING_TEXT) if row.result else ("",) * 3),
+                    RESULT_TEXT.get(row.result, ""),
+                ]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from app import audit
-from app.documents import XLSX_MIMETYPE, content_disposition
+from app.documents import XLSX_MIMETYPE, cell_text, content_disposition
 from app.extensions import db
 from app.initiatives import services
 from app.models.councils import CouncilResult
@@ -42,14 +42,6 @@ STATUS_TEXT = {
     "recognized": "Được công nhận",
     "not_recognized": "Không được công nhận",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value: str) -> str:
-    """Text that a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    if value and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _authors(initiative) -> str:

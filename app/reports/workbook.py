@@ -8,8 +8,8 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from app.documents import header_row
-from app.initiatives.exports import STATUS_TEXT, cell_text
+from app.documents import cell_text, header_row
+from app.initiatives.exports import STATUS_TEXT
 from app.models.reports import Report
 from app.reports import texts
 from app.reports.figures import Figures

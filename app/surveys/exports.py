@@ -25,8 +25,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, or_, select
 
+from app.documents import cell_text
 from app.extensions import db
-from app.initiatives.exports import cell_text
 from app.models.directory import Unit, User
 from app.models.surveys import QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from app.surveys.services import ordered_questions

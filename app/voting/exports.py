@@ -8,8 +8,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from app.documents import header_row
-from app.initiatives.exports import cell_text
+from app.documents import cell_text, header_row
 from app.models.voting import VotingRound
 from app.voting.queries import Standing, UnitTurnout
 from app.web.filters import format_datetime

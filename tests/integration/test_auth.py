@@ -141,6 +141,40 @@ def test_logout_ends_the_session(client, login):
     assert client.get("/").status_code == 302
 
 
+def test_a_copy_of_the_cookies_stops_working_at_sign_out(app, client):
+    """Sign-out ends the session itself, not only the browser's cookie: a copy taken before
+    (a shared computer, a stolen cookie) is refused after, the remember cookie too."""
+    make_user(username="nhanvien")
+    assert sign_in(client, "nhanvien", remember="y").status_code == 303
+    copied = {name: client.get_cookie(name).value for name in ("session", "remember_token")}
+    assert post(client, "/logout").status_code == 303
+    for names in (("session",), ("remember_token",), ("session", "remember_token")):
+        thief = app.test_client()
+        for name in names:
+            thief.set_cookie(name, copied[name])
+        response = thief.get("/")
+        assert response.status_code == 302, names
+        assert response.headers["Location"].startswith("/login")
+    logged = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "auth.logout"))
+    assert [entry.target_label for entry in logged] == ["nhanvien"]
+
+
+def test_login_failures_counted_per_address_across_usernames(client):
+    for n in range(6):
+        make_user(username=f"canbo{n}")
+    statuses = [sign_in(client, f"canbo{n}", "sai-mat-khau").status_code for n in range(6)]
+    assert statuses == [422] * 5 + [429]
+    # Another address is not held back by these failures.
+    response = post(
+        client,
+        "/login",
+        {"username": "canbo5", "password": "sai-mat-khau"},
+        token_from="/login",
+        environ_base={"REMOTE_ADDR": "10.0.0.77"},
+    )
+    assert response.status_code == 422
+
+
 def test_pages_need_sign_in(client):
     response = client.get("/directory/")
     assert response.status_code == 302

@@ -1,7 +1,7 @@
 """Issue 9, part 4 (and the read-only database of part 5): the security headers on every page
-for every kind of visitor, the cookies' flags, error pages that show a request id and never a
-trace or SQL, the id on the log line of the failure, and a clear page, not a crash, when the
-database refuses writes."""
+for every kind of visitor (the cookies' flags are in test_auth.py), error pages that show a
+request id and never a trace or SQL, the id on the log line of the failure, and a clear page,
+not a crash, when the database refuses writes."""
 
 import logging
 import re
@@ -54,32 +54,6 @@ def test_every_page_sends_the_security_headers(app, client, login, role):
     # And the pages that are not there, and a refused form.
     _check_headers(client.get("/no-such-page"), "404")
     _check_headers(client.post("/login", data={}), "POST /login without a token")
-
-
-def _cookies(response) -> dict[str, str]:
-    return {h.split("=", 1)[0]: h for h in response.headers.getlist("Set-Cookie")}
-
-
-def test_the_session_cookies_are_http_only_and_same_site(app, client):
-    user = make_user()
-    cookies = _cookies(sign_in(client, user.username, remember="y"))
-    assert {"session", "remember_token"} <= cookies.keys()
-    for name in ("session", "remember_token"):
-        flags = cookies[name].lower()
-        assert "httponly" in flags and "samesite=lax" in flags, cookies[name]
-        assert "secure" not in flags  # plain HTTP on the intranet unless configured
-
-
-def test_behind_https_the_cookies_are_secure(database, tmp_path):
-    secure = make_app(database, tmp_path, SESSION_COOKIE_SECURE=True)
-    with secure.app_context():
-        db.create_all()
-        user = make_user()
-        cookies = _cookies(sign_in(secure.test_client(), user.username, remember="y"))
-        db.session.remove()
-        db.engine.dispose()
-    for name in ("session", "remember_token"):
-        assert "; secure" in cookies[name].lower(), cookies[name]
 
 
 @pytest.fixture
