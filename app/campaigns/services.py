@@ -382,8 +382,14 @@ def delete_item(actor, item) -> None:
         raise InvalidTransition(
             _("This form of commendation has proposals for it; it cannot be deleted.")
         )
+    try:
+        with db.session.begin_nested():
+            db.session.delete(item)
+            db.session.flush()
+    except IntegrityError:
+        # e.g. a content area that signed commitments have items in: those must not change
+        raise InvalidTransition(_("This item is in use; it cannot be deleted.")) from None
     _record_item(actor, "campaign.item_deleted", item)
-    db.session.delete(item)
     _renumber([other for other in _siblings(kind, item.campaign_id) if other is not item])
     db.session.commit()
 

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models.audit import AuditEntry
 from app.models.campaigns import Campaign, CommendationForm, ContentArea, Criterion
 from tests.conftest import post
-from tests.factories import make_campaign
+from tests.factories import make_campaign, make_user
 
 HX = {"HX-Request": "true"}
 NEW = {
@@ -416,6 +416,21 @@ def test_delete_item_keeps_positions_contiguous(client, officer, campaign, heade
     assert [a.position for a in areas] == [1, 2, 3, 4]
     assert [a.code for a in areas] == ["II.1", "II.3", "II.4", "II.5"]
     assert _actions()[-1] == "campaign.item_deleted"
+
+
+def test_delete_item_in_use_is_refused_and_changes_nothing(client, officer, campaign):
+    """A content area that a signed commitment has items in stays (it was a 500)."""
+    from tests.review_helpers import signed_commitment
+
+    signed_commitment(campaign, make_user())
+    area = _areas(campaign.id)[0]
+    response = post(client, _item_url(campaign.id, "content-area", area.id, "delete"), headers=HX)
+    assert response.status_code == 200
+    assert "Mục này đang được sử dụng nên không thể xóa." in response.get_data(as_text=True)
+    areas = _areas(campaign.id)
+    assert areas[0].id == area.id
+    assert [a.position for a in areas] == [1, 2, 3, 4, 5]
+    assert "campaign.item_deleted" not in _actions()
 
 
 def test_delete_button_asks_for_confirmation(client, officer, campaign):
