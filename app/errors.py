@@ -83,7 +83,11 @@ def register_error_handlers(app: Flask) -> None:
             from app.showcase.routes import photo_too_large
 
             return photo_too_large()
-        return _page(413, _("File too large"), _("The file you sent is larger than allowed."))
+        return _page(
+            413,
+            _("Too much data"),
+            _("What you sent is larger than allowed; nothing has been saved."),
+        )
 
     @app.errorhandler(429)
     def too_many(error):

@@ -1,4 +1,5 @@
-"""The request class: every submitted text field and query value arrives in Unicode NFC."""
+"""The request class: every submitted text field and query value arrives in Unicode NFC,
+without control characters."""
 
 import unicodedata
 
@@ -6,11 +7,28 @@ from flask import Request, current_app
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import cached_property
 
+# Control characters no one types in a form (tab and line breaks kept), and the bidirectional
+# overrides and isolates that make a text display otherwise than it reads ("Trojan source").
+_UNWANTED = dict.fromkeys(
+    [
+        *range(0x00, 0x09),
+        0x0B,
+        0x0C,
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
+)
+
+
+def clean_input(value: str) -> str:
+    """The value in NFC, without control characters or bidirectional overrides."""
+    return unicodedata.normalize("NFC", value).translate(_UNWANTED)
+
 
 def _nfc(values: ImmutableMultiDict) -> ImmutableMultiDict:
-    return ImmutableMultiDict(
-        (key, unicodedata.normalize("NFC", value)) for key, value in values.items(multi=True)
-    )
+    return ImmutableMultiDict((key, clean_input(value)) for key, value in values.items(multi=True))
 
 
 # Endpoints that take larger bodies than MAX_CONTENT_LENGTH, by the config key of their limit.

@@ -1,6 +1,7 @@
 """Security headers on every response and the htmx Vary header."""
 
 from flask import Flask, g, request
+from flask_login import AnonymousUserMixin
 
 CSP = "; ".join(
     (
@@ -28,13 +29,14 @@ def register(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.add("Vary", "HX-Request")
-        # The person as loaded for this request, without loading them here: when the database
-        # is down, this hook must not fail the error page. Not loaded: kept out of caches too.
+        # The person as loaded for this request, without touching the database (their
+        # attributes may be expired by the rollback of a failed request): when the database is
+        # down, this hook must not fail the error page. Not loaded: kept out of caches too.
         user = g.get("_login_user")
         if (
             response.mimetype == "text/html"
             and request.endpoint != "static"
-            and (user is None or user.is_authenticated)
+            and not isinstance(user, AnonymousUserMixin)
         ):
             headers.setdefault("Cache-Control", "no-store")
         return response

@@ -1,0 +1,207 @@
+"""Issue 9, part 5: faults, against a real gunicorn on the test's database.
+
+- The server (master and workers) killed with SIGKILL in the middle of a burst of votes and
+  survey submissions, then started again: the database opens (and on SQLite passes its
+  integrity check), every write that was acknowledged is there, none is half written, the
+  ballot stays secret and consistent, and the restarted server takes the next votes.
+- On PostgreSQL, the app's connections cut under load, as a database restart cuts them: the
+  requests caught in it get the 503 page, never a 500, and the app recovers by itself.
+"""
+
+import os
+import signal
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from app.extensions import db
+from app.models.audit import AuditEntry
+from app.models.directory import User
+from app.models.surveys import SurveyAnswer, SurveyParticipation, SurveyResponse
+from app.models.voting import VotingParticipant
+from bench import burst, client
+from bench.server import Server
+from tests.conftest import TEST_DATABASE_URL
+from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.integration.test_deadline_burst import _server_database_url
+
+PEOPLE = 120
+PASSWORD = "ThiDua@2026"
+
+
+def _server(app, database, tmp_path) -> Server:
+    env = {
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "DATABASE_URL": _server_database_url(database),
+        "THIDUA_INSTANCE_PATH": str(tmp_path / "server-instance"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    return Server("wsgi:app", env, log=tmp_path / "gunicorn.log")
+
+
+def _kill_when(database, server: Server, enough: int, timeout: float = 60) -> threading.Thread:
+    """A thread that sends SIGKILL to the server's whole process group once `enough` votes
+    are in the database (read on a connection of its own)."""
+    uri, options = database
+    engine = create_engine(uri, **options)
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        try:
+            with engine.connect() as connection:
+                while time.monotonic() < deadline:
+                    votes = connection.execute(text("SELECT count(*) FROM votes")).scalar()
+                    connection.rollback()
+                    if votes >= enough:
+                        break
+                    time.sleep(0.02)
+        finally:
+            engine.dispose()
+            os.killpg(server.process.pid, signal.SIGKILL)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def test_a_server_killed_mid_burst_keeps_every_acknowledged_write(app, database, tmp_path):
+    data = burst.build(PEOPLE, units=4)
+    server = _server(app, database, tmp_path).start()
+    try:
+        sessions = client.sign_in_all(server.url, data.people, PASSWORD)
+        killer = _kill_when(database, server, enough=PEOPLE // 3)
+        outcomes, _sent, _elapsed = burst.fire(server.url, data, sessions, window=4.0)
+        killer.join(timeout=90)
+        assert server.process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        server.stop()
+
+    voted = {o.username for o in outcomes if o.kind == "vote" and o.good}
+    answered = {o.username for o in outcomes if o.kind == "survey" and o.good}
+    refused = [o for o in outcomes if not o.good and not o.duplicate]
+    # The kill came in the middle: some writes acknowledged, some requests cut.
+    assert len(voted) >= PEOPLE // 4 and refused, (len(voted), len(refused))
+
+    restarted = _server(app, database, tmp_path).start()
+    try:
+        db.session.remove()
+        if db.engine.dialect.name == "sqlite":
+            assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        ids = dict(db.session.execute(select(User.username, User.id)).all())
+        # Every acknowledged vote and response is there.
+        recorded_voters = set(
+            db.session.scalars(
+                select(VotingParticipant.user_id).where(
+                    VotingParticipant.round_id == data.round_id, VotingParticipant.vote_count > 0
+                )
+            )
+        )
+        assert {ids[name] for name in voted} <= recorded_voters
+        respondents = set(
+            db.session.scalars(
+                select(SurveyResponse.user_id).where(SurveyResponse.survey_id == data.survey_id)
+            )
+        )
+        assert {ids[name] for name in answered} <= respondents
+        # Nothing half written: ballots match their counts, each participation has its
+        # response with answers, the tallies and the audit count the same.
+        checks, _problems = burst.check(data, PEOPLE)
+        assert checks["largest_ballot"] <= 1
+        assert checks["counts_not_matching_ballot"] == 0
+        assert checks["responses"] == checks["respondents"] == checks["participations"]
+        assert checks["tallied_responses"] == checks["responses"]
+        assert checks["audit_votes"] == checks["votes"]
+        assert checks["audit_submissions"] == checks["responses"]
+        of_survey = SurveyResponse.survey_id == data.survey_id
+        without_answers = _count(
+            select(SurveyResponse.id)
+            .outerjoin(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+            .where(of_survey, SurveyAnswer.response_id.is_(None))
+        )
+        assert without_answers == 0
+        orphans = _count(
+            select(SurveyParticipation.user_id)
+            .outerjoin(
+                SurveyResponse,
+                (SurveyResponse.user_id == SurveyParticipation.user_id) & of_survey,
+            )
+            .where(SurveyParticipation.survey_id == data.survey_id, SurveyResponse.id.is_(None))
+        )
+        assert orphans == 0
+        # The audit never names a candidate (the ballot stays secret after the fault).
+        details = db.session.scalars(
+            select(AuditEntry.details).where(AuditEntry.action == "voting.vote_cast")
+        ).all()
+        assert details and not any("candidate" in str(d) for d in details)
+
+        # The restarted server takes the votes of those the kill cut off.
+        late = [name for name in data.people if name not in voted][:5]
+        sessions = client.sign_in_all(restarted.url, late, PASSWORD)
+        again, _sent, _elapsed = burst.fire(
+            restarted.url,
+            burst.BurstData(**{**data.__dict__, "people": late}),
+            sessions,
+            window=0.5,
+        )
+        assert all(o.good for o in again if o.kind == "vote" and not o.duplicate)
+    finally:
+        restarted.stop()
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL only: SQLite has no connection")
+def test_connections_cut_under_load_fail_cleanly_and_the_app_recovers(app, database, tmp_path):
+    _uri, options = database
+    schema = options["connect_args"]["application_name"]
+    person = make_user()
+    server = _server(app, database, tmp_path).start()
+    cookie = client.sign_in(server.url, person.username, DEFAULT_PASSWORD).cookie
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def home() -> int:
+        """The home page, which reads the database, as the signed-in person."""
+        request = urllib.request.Request(server.url + "/", headers={"Cookie": cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def load() -> None:
+        while not stop.is_set():
+            statuses.append(home())
+
+    try:
+        threads = [threading.Thread(target=load, daemon=True) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.0)
+        cut = 0
+        for _ in range(3):  # as a restart does: every connection of the app's, at once
+            cut += db.session.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": schema},
+            ).scalar()
+            db.session.commit()
+            time.sleep(0.5)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert cut > 0
+        assert statuses and set(statuses) <= {200, 503}, sorted(set(statuses))
+        assert 503 in statuses or cut >= 1  # the cut caught requests, or came between them
+        assert [home() for _ in range(20)] == [200] * 20
+    finally:
+        stop.set()
+        server.stop()
