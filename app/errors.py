@@ -116,6 +116,20 @@ def register_error_handlers(app: Flask) -> None:
         page = render_template("errors/503.html", request_id=request_ids.current())
         return page, 503, {"Retry-After": "30"}
 
+    @app.teardown_appcontext
+    def end_session(_error) -> None:
+        """Close the request's session before Flask-SQLAlchemy's own teardown does (teardowns
+        run last registered first). A connection cut after the answer was made (a database
+        restart) fails the closing rollback: the answer stands, the session is forgotten, and
+        the pool's pre-ping replaces the connection."""
+        from app.extensions import db
+
+        try:
+            db.session.remove()
+        except DBAPIError as failure:
+            current_app.logger.warning("Database connection lost at the end: %s", failure.orig)
+            db.session.registry.clear()
+
 
 # PostgreSQL's codes for a database that cannot take the request now (besides the connection
 # and resource failures the driver raises as OperationalError): a read-only transaction.

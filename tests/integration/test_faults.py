@@ -142,8 +142,8 @@ def test_a_server_killed_mid_burst_keeps_every_acknowledged_write(app, database,
         ).all()
         assert details and not any("candidate" in str(d) for d in details)
 
-        # The restarted server takes the votes of those the kill cut off.
-        late = [name for name in data.people if name not in voted][:5]
+        # The restarted server takes the votes of people whose vote the kill cut off.
+        late = [name for name in data.people if ids[name] not in recorded_voters][:5]
         sessions = client.sign_in_all(restarted.url, late, PASSWORD)
         again, _sent, _elapsed = burst.fire(
             restarted.url,
