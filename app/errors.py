@@ -101,7 +101,7 @@ def register_error_handlers(app: Flask) -> None:
     def server_error(error):
         # Flask has logged the exception with its traceback and the request id; the page
         # shows the id only, never the exception, and needs no database.
-        _rollback()
+        _end_session()
         return render_template("errors/500.html", request_id=request_ids.current()), 500
 
     @app.errorhandler(DBAPIError)
@@ -110,7 +110,7 @@ def register_error_handlers(app: Flask) -> None:
         full, locked too long): a page saying so, not a crash; the next request tries again.
         Any other database error is a fault of the app: a 500."""
         current_app.logger.error("Database error: %s", error.orig, exc_info=error)
-        _rollback()
+        _end_session()
         if not _unavailable(error):
             return render_template("errors/500.html", request_id=request_ids.current()), 500
         page = render_template("errors/503.html", request_id=request_ids.current())
@@ -118,17 +118,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.teardown_appcontext
     def end_session(_error) -> None:
-        """Close the request's session before Flask-SQLAlchemy's own teardown does (teardowns
-        run last registered first). A connection cut after the answer was made (a database
-        restart) fails the closing rollback: the answer stands, the session is forgotten, and
-        the pool's pre-ping replaces the connection."""
-        from app.extensions import db
-
-        try:
-            db.session.remove()
-        except DBAPIError as failure:
-            current_app.logger.warning("Database connection lost at the end: %s", failure.orig)
-            db.session.registry.clear()
+        # Before Flask-SQLAlchemy's own teardown (teardowns run last registered first): a
+        # connection cut after the answer was made must not turn it into an error.
+        _end_session()
 
 
 # PostgreSQL's codes for a database that cannot take the request now (besides the connection
@@ -141,10 +133,14 @@ def _unavailable(error: DBAPIError) -> bool:
     return isinstance(error, OperationalError) or code in UNAVAILABLE_CODES
 
 
-def _rollback() -> None:
+def _end_session() -> None:
+    """Roll the request's session back and forget it. When the connection is already gone (a
+    database restart), closing fails: the session is dropped all the same, and the pool's
+    pre-ping replaces the connection for the next request."""
     from app.extensions import db
 
     try:
-        db.session.rollback()
-    finally:  # the connection itself may be gone: start the next work afresh
         db.session.remove()
+    except DBAPIError as failure:
+        current_app.logger.warning("Database connection lost: %s", failure.orig)
+        db.session.registry.clear()
