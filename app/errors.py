@@ -1,6 +1,6 @@
 """Domain errors raised by services, and the Vietnamese error pages."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -102,7 +102,7 @@ def register_error_handlers(app: Flask) -> None:
         # Flask has logged the exception with its traceback and the request id; the page
         # shows the id only, never the exception, and needs no database.
         _end_session()
-        return render_template("errors/500.html", request_id=request_ids.current()), 500
+        return _without_database("errors/500.html"), 500
 
     @app.errorhandler(DBAPIError)
     def database_error(error):
@@ -112,9 +112,8 @@ def register_error_handlers(app: Flask) -> None:
         current_app.logger.error("Database error: %s", error.orig, exc_info=error)
         _end_session()
         if not _unavailable(error):
-            return render_template("errors/500.html", request_id=request_ids.current()), 500
-        page = render_template("errors/503.html", request_id=request_ids.current())
-        return page, 503, {"Retry-After": "30"}
+            return _without_database("errors/500.html"), 500
+        return _without_database("errors/503.html"), 503, {"Retry-After": "30"}
 
     @app.teardown_appcontext
     def end_session(_error) -> None:
@@ -131,6 +130,18 @@ UNAVAILABLE_CODES = {"25006"}
 def _unavailable(error: DBAPIError) -> bool:
     code = getattr(error.orig, "sqlstate", None)
     return isinstance(error, OperationalError) or code in UNAVAILABLE_CODES
+
+
+def _without_database(template: str) -> str:
+    """An error page rendered without touching the database. Flask-Login's template context
+    loads the signed-in person when the request has not yet: when that load is what failed
+    (the database stopped before the request's first query), it would fail again inside the
+    handler and turn the 503 into a 500. The page then treats the visitor as anonymous."""
+    if "_login_user" not in g:
+        from app.extensions import login_manager
+
+        g._login_user = login_manager.anonymous_user()
+    return render_template(template, request_id=request_ids.current())
 
 
 def _end_session() -> None:

@@ -2,11 +2,13 @@
 survey close. N distinct people each cast one vote (htmx, as the page's button does) and
 submit one survey response, all within a window of a few seconds, against a real gunicorn;
 one person in ten double-clicks (a second vote for another candidate, and the same submission
-again, at the same moment).
+again, at the same moment). With `signatures`, each person also signs the draft of their
+emulation commitment in the same burst (the fault tests kill the server in the middle of it).
 
 Afterwards the database must hold exactly one vote and one response per person: nothing lost,
 nothing duplicated, the round's limit of one vote per ballot held, each voter's count equal to
-their ballot's votes, one participation per respondent, and one audit entry per change.
+their ballot's votes, one participation per respondent, and one audit entry per change; each
+signed commitment's seal checks against what the database holds.
 """
 
 import asyncio
@@ -17,12 +19,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.campaigns.services import seed_default_campaign
+from app.commitments import seal
+from app.commitments import services as commitments
 from app.extensions import db
 from app.models.audit import AuditEntry
-from app.models.campaigns import Campaign
+from app.models.campaigns import AppliesTo, Campaign, ContentArea, EmulationTitle
+from app.models.commitments import Commitment, CommitmentStatus, CommitmentVersion
 from app.models.directory import User
 from app.models.initiatives import InitiativeAuthor
 from app.models.surveys import SurveyParticipation, SurveyResponse
@@ -34,6 +40,7 @@ from app.voting import queries as voting_queries
 from app.voting import services as voting
 from bench.client import Session
 from bench.dataset import (
+    PASSWORD,
     load_user,
     make_initiatives,
     make_people,
@@ -55,12 +62,14 @@ class BurstData:
     people: list[str]
     authored: dict[str, list[int]]
     officer: str
+    drafts: dict[str, int] = field(default_factory=dict)  # username: commitment ready to sign
 
 
-def build(people: int, units: int = 12, seed: int = 2027) -> BurstData:
+def build(people: int, units: int = 12, seed: int = 2027, signatures: bool = False) -> BurstData:
     """An office of `people` staff (plus heads, officers and leaders), a round closing in ten
     minutes with one vote each, and a named one-page survey (the plan's knowledge questions)
-    closing at the same time; both through the officer's services."""
+    closing at the same time; both through the officer's services. With `signatures`, each of
+    the `people` has a draft commitment ready to sign, made through their own services."""
     rng = random.Random(seed)
     scale = Scale(
         "burst",
@@ -77,7 +86,7 @@ def build(people: int, units: int = 12, seed: int = 2027) -> BurstData:
     )
     campaign, _created = seed_default_campaign()
     campaign_id = campaign.id
-    made = make_people(scale, make_units(scale, rng), rng, "ThiDua@2026")
+    made = make_people(scale, make_units(scale, rng), rng, PASSWORD)
     db.session.commit()
     public = make_initiatives(scale, campaign_id, made, rng)
     db.session.commit()
@@ -141,12 +150,40 @@ def build(people: int, units: int = 12, seed: int = 2027) -> BurstData:
         people=made["staff"][:people],
         authored=authored,
         officer=officer,
+        drafts=_drafts(campaign_id, made["staff"][:people]) if signatures else {},
     )
+
+
+def _drafts(campaign_id: int, people: list[str]) -> dict[str, int]:
+    """Each person's commitment with one item, the title and the criterion: ready to sign."""
+    campaign = db.session.get(Campaign, campaign_id)
+    area_id = db.session.scalar(
+        select(ContentArea.id)
+        .where(ContentArea.campaign_id == campaign_id)
+        .order_by(ContentArea.position)
+    )
+    title_id = db.session.scalar(
+        select(EmulationTitle.id).where(
+            EmulationTitle.campaign_id == campaign_id,
+            EmulationTitle.applies_to == AppliesTo.INDIVIDUAL,
+        )
+    )
+    # A day of registration whatever the date the bench or the test runs on.
+    registering = campaign.registration_deadline or campaign.starts_on
+    drafts = {}
+    for username in people:
+        person = load_user(username)
+        commitment = commitments.start_individual(person, campaign, registering)
+        version = commitments.latest_version(commitment)
+        commitments.add_item(person, version, area_id, "Số hóa toàn bộ hồ sơ công việc", "100%")
+        commitments.update_details(person, version, title_id, True)
+        drafts[username] = commitment.id
+    return drafts
 
 
 @dataclass
 class Outcome:
-    kind: str  # "vote" or "survey"
+    kind: str  # "vote", "survey" or "signature"
     username: str
     duplicate: bool
     status: int = 0
@@ -195,12 +232,22 @@ def _requests(data: BurstData, sessions: dict[str, Session], rng: random.Random)
             "path": f"/surveys/{data.survey_id}/answer",
             "form": [("csrf_token", session.token), ("page", "0"), ("action", "submit"), *answers],
         }
-        for request in (vote, submit):
+        requests = [vote, submit]
+        if username in data.drafts:
+            requests.append(
+                {
+                    "kind": "signature",
+                    "path": f"/commitments/{data.drafts[username]}/sign",
+                    "form": {"csrf_token": session.token, "password": PASSWORD, "statement": "y"},
+                }
+            )
+        for request in requests:
             planned.append({**request, "session": session, "duplicate": False})
-        if n % 10 == 9:  # a double click: another vote, the same submission again
+        if n % 10 == 9:  # a double click: another vote, the same submission (signature) again
             again = {**vote, "form": {**vote["form"], "candidate": second}}
             planned.append({**again, "session": session, "duplicate": True})
-            planned.append({**submit, "session": session, "duplicate": True})
+            for request in requests[1:]:
+                planned.append({**request, "session": session, "duplicate": True})
     return planned
 
 
@@ -238,10 +285,13 @@ async def _send(host: str, port: int, planned: dict, at: float, sent: list) -> O
             for name, _, value in (line.partition(":") for line in lines[1:])
         }
         text = content.decode("utf-8", "replace")
+        location = headers.get("location", "")
         if planned["kind"] == "vote":
             outcome.good = outcome.status == 200 and VOTE_MARKER in text
+        elif planned["kind"] == "signature":
+            outcome.good = outcome.status == 303 and location.endswith("#current-version")
         else:
-            outcome.good = outcome.status == 303 and "/thanks" in headers.get("location", "")
+            outcome.good = outcome.status == 303 and "/thanks" in location
         if not outcome.good:
             outcome.error = f"{planned['kind']} {outcome.status}: {text[:120]}"
     except (TimeoutError, OSError, IndexError, ValueError) as error:
@@ -369,6 +419,7 @@ def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
         .count,
         "audit_votes": audited.get("voting.vote_cast", 0),
         "audit_submissions": audited.get("survey.submitted", 0),
+        **check_signatures(data),
     }
     problems = []
     if votes != people:
@@ -387,7 +438,58 @@ def check(data: BurstData, people: int) -> tuple[dict, list[str]]:
         problems.append(f"the survey's tallies count {checks['tallied_responses']} responses")
     if checks["audit_votes"] != votes or checks["audit_submissions"] != responses:
         problems.append("audit entries differ from the changes")
+    if data.drafts:
+        if checks["signed"] != len(data.drafts):
+            problems.append(f"{checks['signed']} commitments signed of {len(data.drafts)}")
+        if checks["seals_not_valid"] or checks["half_signed"]:
+            problems.append(
+                f"{checks['seals_not_valid']} seals do not check, "
+                f"{checks['half_signed']} signatures half written"
+            )
+        if checks["audit_signatures"] != checks["signed"]:
+            problems.append("audit entries differ from the signatures")
     return checks, problems
+
+
+def check_signatures(data: BurstData) -> dict:
+    """The burst's commitments as the database holds them: how many are signed, whether each
+    signed version's seal checks against its content, and whether any signature is half
+    written (a signed version without its seal, or a commitment whose status says otherwise)."""
+    if not data.drafts:
+        return {}
+    secret = current_app.config["SECRET_KEY"]
+    commitment_ids = list(data.drafts.values())
+    statuses = dict(
+        db.session.execute(
+            select(Commitment.id, Commitment.status).where(Commitment.id.in_(commitment_ids))
+        ).all()
+    )
+    signed = half_signed = not_valid = 0
+    version_ids = db.session.scalars(
+        select(CommitmentVersion.id).where(CommitmentVersion.commitment_id.in_(commitment_ids))
+    ).all()
+    for version_id in version_ids:
+        version = commitments.load_version(version_id)
+        is_signed = version.status == CommitmentStatus.SIGNED
+        if statuses[version.commitment_id] != version.status:
+            half_signed += 1
+        if not is_signed:
+            if version.signed_at or version.digest or version.seal:
+                half_signed += 1
+            continue
+        signed += 1
+        state = seal.seal_state(secret, version.commitment, version)
+        if state != seal.SealState.VALID:
+            not_valid += 1
+    audited = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "commitment.signed")
+    )
+    return {
+        "signed": signed,
+        "seals_not_valid": not_valid,
+        "half_signed": half_signed,
+        "audit_signatures": audited,
+    }
 
 
 def run(
