@@ -7,10 +7,10 @@ import logging
 import re
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from app.extensions import db
-from tests.conftest import make_app, sign_in
+from tests.conftest import TEST_DATABASE_URL, make_app, sign_in
 from tests.factories import make_user
 
 REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Request-Id")
@@ -134,4 +134,35 @@ def test_a_read_only_database_gives_a_clear_page_and_recovers(app, client, datab
         db.session.remove()
         db.engine.dispose()
     # Once the database takes writes again, the same sign-in goes through.
+    assert sign_in(client, username).status_code == 303
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL only: its disk_full error")
+def test_a_full_database_gives_a_clear_page_and_recovers(app, client):
+    """PostgreSQL out of disk space refuses the write with its disk_full error (SQLSTATE
+    53100): raised here by a trigger on the audit log, which every sign-in writes."""
+    username = make_user().username
+    db.session.execute(
+        text(
+            "CREATE FUNCTION no_room() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'could not extend file: No space left on device' "
+            "USING ERRCODE = 'disk_full'; END $$"
+        )
+    )
+    db.session.execute(
+        text(
+            "CREATE TRIGGER disk_full BEFORE INSERT ON audit_entries "
+            "FOR EACH ROW EXECUTE FUNCTION no_room()"
+        )
+    )
+    db.session.commit()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for _attempt in range(2):  # the same clear page each time
+        response = sign_in(client, username)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503, page[:300]
+        assert "Hệ thống tạm thời gián đoạn" in page and "No space" not in page
+        assert client.get("/login").status_code == 200  # reading still works
+    db.session.execute(text("DROP TRIGGER disk_full ON audit_entries"))
+    db.session.commit()
     assert sign_in(client, username).status_code == 303
