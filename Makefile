@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_PASSWORD ?= ThiDua@2026
 
-.PHONY: run install install-dev translations messages test test-unit test-e2e lint format serve clean-db bench
+.PHONY: run install install-dev translations messages test test-unit test-e2e lint format serve clean-db bench test-sqlmap
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+
+# sqlmap (Debian's package) against a running instance, signed in; fails on any finding.
+# SQLite by default; SQLMAP_DATABASE_URL=postgresql://... for PostgreSQL (.ci/run does).
+test-sqlmap: install
+	$(PY) scripts/sqlmap_scan.py $(if $(SQLMAP_DATABASE_URL),--database-url '$(SQLMAP_DATABASE_URL)')
 
 test-unit: install-dev
 	$(PY) -m pytest tests/unit tests/integration

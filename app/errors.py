@@ -125,9 +125,25 @@ def register_error_handlers(app: Flask) -> None:
 # PostgreSQL's codes for a database that cannot take the request now (besides the connection
 # and resource failures the driver raises as OperationalError): a read-only transaction.
 UNAVAILABLE_CODES = {"25006"}
+# SQLite's result codes for the same (busy or locked too long, read-only, full, cannot be
+# opened or read). SQLite raises its syntax errors as OperationalError too: those, like any
+# other error of a statement, are faults of the app.
+SQLITE_UNAVAILABLE = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_FULL",
+    "SQLITE_CANTOPEN",
+    "SQLITE_IOERR",
+    "SQLITE_NOMEM",
+    "SQLITE_PROTOCOL",
+)
 
 
 def _unavailable(error: DBAPIError) -> bool:
+    sqlite_name = getattr(error.orig, "sqlite_errorname", None)
+    if sqlite_name is not None:
+        return sqlite_name.startswith(SQLITE_UNAVAILABLE)
     code = getattr(error.orig, "sqlstate", None)
     return isinstance(error, OperationalError) or code in UNAVAILABLE_CODES
 

@@ -65,7 +65,11 @@ def failing_app(database, tmp_path):
     def fail():
         raise RuntimeError("SELECT password_hash FROM users WHERE id = 1")
 
+    def bad_sql():
+        db.session.execute(text("SELECT nothing FROM users WHERE id = 1 AND '"))
+
     app.add_url_rule("/fail", "fail", fail)
+    app.add_url_rule("/bad-sql", "bad_sql", bad_sql)
     with app.app_context():
         db.create_all()
         yield app
@@ -87,6 +91,16 @@ def test_a_server_error_shows_a_request_id_and_no_trace(failing_app, caplog):
     failures = [r for r in caplog.records if r.exc_info]
     assert failures and failures[-1].request_id == request_id
     assert "SELECT password_hash" in caplog.text  # the trace is in the log, for the admin
+
+
+def test_a_fault_in_the_app_s_sql_is_a_500_not_the_unavailable_page(failing_app):
+    """SQLite reports a syntax error as an OperationalError, as it does a locked or full
+    database: only the latter are the database's unavailability (503); a broken statement is
+    the app's fault, and a probe of injected SQL must not read as the database going down."""
+    response = failing_app.test_client().get("/bad-sql")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500, page[:200]
+    assert "Đã xảy ra lỗi hệ thống" in page and "SELECT" not in page
 
 
 def test_the_proxy_request_id_is_kept_and_a_strange_one_replaced(failing_app):
