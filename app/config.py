@@ -26,6 +26,7 @@ ENV_INTS = (
     "BACKUP_KEEP",
     "PROXY_COUNT",
     "STORY_PHOTO_MAX_BYTES",
+    "FIGURES_CACHE_SECONDS",
 )
 ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATELIMIT_ENABLED")
 
@@ -57,6 +58,9 @@ class Defaults:
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     PAGE_SIZE = 25
+    # Figures grouped over every person (dashboard, response rates by unit) are kept this
+    # long at most, and only while no audited change has been recorded (app/figures_cache.py).
+    FIGURES_CACHE_SECONDS = 60
     # Nobody is reminded about the same thing again within this many hours, nor more often.
     REMINDER_INTERVAL_HOURS = 24
     REMINDER_MAX = 3

@@ -77,6 +77,9 @@ def make_app(database, tmp_path, **overrides):
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **engine_options},
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Tests change data through factories, which leave no audit entry: figures are read
+        # fresh (tests/integration/test_figures_cache.py turns the cache on).
+        "FIGURES_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     app = create_app(config)

@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, select
 
 from app.commitments.tracking import figures_by_unit
-from app.directory import unit_tree
+from app.directory import UnitLevel, unit_level, unit_tree
 from app.extensions import db
+from app.figures_cache import cached
 from app.models.campaigns import Campaign
 from app.models.commitments import Commitment, CommitmentVersion
 from app.models.initiatives import Initiative, InitiativeStatus
@@ -43,6 +44,8 @@ class Row:
     voted: int = 0
     addressed: int = 0  # people the open surveys are for (summed over surveys)
     answered: int = 0
+    below: int = 0  # units whose figures this row includes besides its own (one level shown)
+    is_own: bool = False  # the people of the opened unit itself, not of a unit below it
 
     @property
     def signed_rate(self):
@@ -82,6 +85,8 @@ class Dashboard:
     latest_round: VotingRound | None
     open_surveys: list[Survey]
     days: list[tuple[date, int, int]] = field(default_factory=list)  # (day, signatures, answers)
+    level: UnitLevel | None = None  # one level of a large tree, else the whole tree in rows
+    level_total: Row | None = None  # the figures of the opened unit and all below it
 
     @property
     def top_day(self) -> int:
@@ -222,16 +227,23 @@ def _per_day(campaign: Campaign, surveys_of_campaign, today: date) -> list[tuple
     ]
 
 
-def dashboard(campaign: Campaign, now: datetime, today: date, sort: str | None = None) -> Dashboard:
-    """The figures of every unit (tree order, or sorted) and of the office."""
-    commitments = figures_by_unit(campaign)
-    initiatives = _initiatives(campaign)
+def dashboard(
+    campaign: Campaign,
+    now: datetime,
+    today: date,
+    sort: str | None = None,
+    within: int | None = None,
+) -> Dashboard:
+    """The figures of every unit (tree order, or sorted) and of the office. A large tree
+    (or any, opened at a unit: `within`) shows one level, each unit with every unit below it;
+    the board's level is None when `within` names no unit."""
     round_ = latest_round(campaign, now)
-    turnout = _turnout(round_)
     surveys = open_surveys(campaign, now)
-    answers = _answers(surveys)
+    commitments, initiatives, turnout, answers, days = _grouped(campaign, round_, surveys, today)
     rows = []
-    for unit, depth in [*unit_tree(), (None, 0)]:
+    tree = unit_tree()
+    level = unit_level(within, tree)
+    for unit, depth in [*tree, (None, 0)]:
         unit_id = unit.id if unit is not None else None
         figures = commitments.get(unit_id)
         row = Row(unit_id, unit.name if unit is not None else "", depth)
@@ -247,6 +259,9 @@ def dashboard(campaign: Campaign, now: datetime, today: date, sort: str | None =
     totals = Row(None, "", 0)
     for row in rows:
         totals.add(row)
+    level_total = None
+    if level is not None:
+        rows, level_total = _one_level(rows, level)
     key = (sort or "").lstrip("-")
     if key in SORT_KEYS and key != "unit":
         value = {
@@ -261,28 +276,69 @@ def dashboard(campaign: Campaign, now: datetime, today: date, sort: str | None =
         rows.sort(key=value, reverse=(sort or "").startswith("-"))
     elif key == "unit":
         rows.sort(key=lambda r: r.name, reverse=(sort or "").startswith("-"))
-    campaign_surveys = select(Survey.id).where(Survey.campaign_id == campaign.id)
-    return Dashboard(rows, totals, round_, surveys, _per_day(campaign, campaign_surveys, today))
+    return Dashboard(rows, totals, round_, surveys, days, level, level_total)
+
+
+def _grouped(campaign: Campaign, round_: VotingRound | None, surveys: list[Survey], today: date):
+    """The figures grouped over every person (by unit and by day), from the cache while no
+    audited change has come (app/figures_cache.py): at province scale they are most of the
+    dashboard's cost. Shared by the dashboard and the leader's summary."""
+
+    def compute():
+        campaign_surveys = select(Survey.id).where(Survey.campaign_id == campaign.id)
+        return (
+            figures_by_unit(campaign),
+            _initiatives(campaign),
+            _turnout(round_),
+            _answers(surveys),
+            _per_day(campaign, campaign_surveys, today),
+        )
+
+    key = (campaign.id, round_.id if round_ else None, tuple(s.id for s in surveys), today)
+    return cached("monitoring", key, compute)
+
+
+def _one_level(rows: list[Row], level: UnitLevel) -> tuple[list[Row], Row]:
+    """The rows of one level: each shown unit with the units below it, the opened unit's own
+    people, the people in no unit at the top; and their total."""
+    within = level.within
+    groups = {u.id: Row(u.id, u.name, 0, below=level.below[u.id]) for u in level.shown}
+    if within is not None:
+        groups[within.id] = Row(within.id, within.name, 0, is_own=True)
+    groups[None] = Row(None, "", 0)
+    for row in rows:
+        group = level.group(row.unit_id)
+        if group is not False:
+            groups[group].add(row)
+    total = Row(within.id if within else None, within.name if within else "", 0)
+    for row in groups.values():
+        total.add(row)
+    shown = [groups[unit.id] for unit in level.shown]
+    shown += [row for key, row in groups.items() if key not in level.below and row.staff]
+    return shown, total
 
 
 def office_summary(campaign: Campaign, now: datetime) -> Dashboard:
     """The office's totals alone, for a leader's "Việc của tôi": the dashboard's figures
     summed over the units, without the rows' order nor the days (six queries at most, plus one
     per open survey)."""
+    round_ = latest_round(campaign, now)
+    surveys = open_surveys(campaign, now)
+    commitments, initiatives, turnout, answers, _days = _grouped(
+        campaign, round_, surveys, now.astimezone(local_zone()).date()
+    )
     totals = Row(None, "", 0)
-    for figures in figures_by_unit(campaign).values():
+    for figures in commitments.values():
         totals.staff += figures.staff
         totals.signed += figures.signed_total
         totals.confirmed += figures.counts["confirmed"]
-    for submitted, recognized in _initiatives(campaign).values():
+    for submitted, recognized in initiatives.values():
         totals.submitted += submitted
         totals.recognized += recognized
-    round_ = latest_round(campaign, now)
-    for voters, voted in _turnout(round_).values():
+    for voters, voted in turnout.values():
         totals.voters += voters
         totals.voted += voted
-    surveys = open_surveys(campaign, now)
-    for addressed, answered in _answers(surveys).values():
+    for addressed, answered in answers.values():
         totals.addressed += addressed
         totals.answered += answered
     return Dashboard([], totals, round_, surveys)

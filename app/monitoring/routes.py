@@ -2,7 +2,7 @@
 campaign's figures per unit, sortable, each linking to the people who have not done that
 thing yet, with signatures and survey answers per day."""
 
-from flask import Blueprint, request
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from app.campaigns.services import current_campaign
@@ -22,12 +22,18 @@ def dashboard():
     """Per unit: staff, signed and confirmed %, initiatives, turnout, response rate."""
     campaign = current_campaign()
     sort = request.args.get("sort")
-    board = queries.dashboard(campaign, now_utc(), local_today(), sort) if campaign else None
+    within = request.args.get("within", type=int)
+    board = None
+    if campaign:
+        board = queries.dashboard(campaign, now_utc(), local_today(), sort, within)
+        if within is not None and board.level is None:
+            abort(404)
     return render(
         "monitoring/dashboard.html",
         block="board",
         campaign=campaign,
         board=board,
         sort=sort or "",
+        within=within,
         is_officer=current_user.has_role(Role.OFFICER),
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, func, select
 
 from app.extensions import db
+from app.figures_cache import cached
 from app.models.directory import Unit
 from app.models.surveys import (
     CHOICE_KINDS,
@@ -73,7 +74,12 @@ def awareness_index(survey: Survey) -> float | None:
 
 
 def response_rates(survey: Survey) -> list[tuple]:
-    """[(unit id, unit name, audience, answered)] from the participation rows (one query)."""
+    """[(unit id, unit name, audience, answered)] from the participation rows (one query,
+    from the cache while no audited change has come: app/figures_cache.py)."""
+    return cached("response_rates", (survey.id,), lambda: _response_rates(survey))
+
+
+def _response_rates(survey: Survey) -> list[tuple]:
     people = audience(survey).subquery()
     rows = db.session.execute(
         select(
@@ -93,7 +99,7 @@ def response_rates(survey: Survey) -> list[tuple]:
         )
         .group_by(people.c.unit_id, Unit.name)
     ).all()
-    return sorted(rows, key=lambda r: (r[0] is None, r[1] or ""))
+    return sorted((tuple(row) for row in rows), key=lambda r: (r[0] is None, r[1] or ""))
 
 
 def summary(survey: Survey) -> Summary:

@@ -5,6 +5,7 @@ not done each thing, and the same number of queries with 10 and with 2,000 staff
 import pytest
 from sqlalchemy import insert
 
+from app import directory
 from app.extensions import db
 from app.models.directory import User
 from tests.factories import make_campaign, make_unit, make_user, password_hash
@@ -109,3 +110,70 @@ def test_the_dashboard_runs_the_same_queries_with_10_and_2000_staff(
     page = client.get("/monitoring/").get_data(as_text=True)
     start = page.index("Phòng Tổng hợp</td>")
     assert ">1004</td>" in page[start : page.index("</tr>", start)]  # 4 + 1,000 added
+
+
+@pytest.fixture
+def province(app, monkeypatch):
+    """A tree too large to list whole (the limit lowered to 2 units): an office with two
+    departments, one of them with a section of its own, and people at every level."""
+    monkeypatch.setattr(directory, "WHOLE_TREE_MAX", 2)
+    campaign = make_campaign()
+    office = make_unit(name="Văn phòng UBND tỉnh")
+    health = make_unit(name="Sở Y tế", parent=office)
+    section = make_unit(name="Phòng Nghiệp vụ Y", parent=health)
+    justice = make_unit(name="Sở Tư pháp", parent=office)
+    people = {
+        office: [make_user(unit=office)],
+        health: [make_user(unit=health) for _ in range(2)],
+        section: [make_user(unit=section) for _ in range(3)],
+        justice: [make_user(unit=justice) for _ in range(4)],
+    }
+    signed_commitment(campaign, people[section][0])
+    signed_commitment(campaign, people[health][0])
+    return {"units": (office, health, section, justice), "people": people}
+
+
+def _row(page: str, label: str) -> str:
+    start = page.index(label)
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_large_tree_is_shown_one_level_at_a_time(client, login, province):
+    _office, health, section, _justice = province["units"]
+    login("officer")
+    page = client.get("/monitoring/").get_data(as_text=True)
+    # The single top unit is opened: its departments, each with the units below it.
+    assert f'href="/monitoring/?within={health.id}"' in page
+    health_row = _row(page, ">Sở Y tế</a>")
+    assert "(1 đơn vị trực thuộc)" in health_row
+    assert ">5</td>" in health_row and "40%" in health_row  # 2 + 3 people, 2 signed
+    assert "/commitments/tracking?unit=" not in health_row  # a roll-up: open it instead
+    assert ">4</td>" in _row(page, "Sở Tư pháp")
+    assert ">1</td>" in _row(page, "Trực tiếp tại Văn phòng UBND tỉnh")
+    assert "Phòng Nghiệp vụ Y" not in page
+    assert ">10</td>" in _row(page, "Toàn Văn phòng UBND tỉnh")
+    # Opened: its section and its own people, the path back, its total.
+    opened = client.get(f"/monitoring/?within={health.id}").get_data(as_text=True)
+    assert 'aria-current="page">Sở Y tế</li>' in opened
+    crumbs = opened[opened.index('<ol class="breadcrumb') : opened.index("</ol>")]
+    assert '<a href="/monitoring/"' in crumbs and ">Văn phòng UBND tỉnh</a>" in crumbs
+    section_row = _row(opened, "Phòng Nghiệp vụ Y")
+    assert ">3</td>" in section_row and "33,3%" in section_row
+    assert f"/commitments/tracking?unit={section.id}" in section_row
+    assert ">2</td>" in _row(opened, "Trực tiếp tại Sở Y tế")
+    assert ">5</td>" in _row(opened, "Toàn Sở Y tế")
+    assert "Sở Tư pháp" not in opened
+    # Sorting stays within the opened unit; a unit that does not exist is not found.
+    sorted_ = client.get(f"/monitoring/?within={health.id}&sort=-staff", headers=HX)
+    text = sorted_.get_data(as_text=True)
+    assert text.index("Phòng Nghiệp vụ Y") < text.index("Trực tiếp tại Sở Y tế")
+    assert f"within={health.id}" in text and "sort=staff" in text
+    assert client.get("/monitoring/?within=999999").status_code == 404
+
+
+def test_a_small_tree_is_listed_whole(client, login, office):
+    login(office["officer"])
+    page = client.get("/monitoring/").get_data(as_text=True)
+    assert "Phòng Tổng hợp" in page and "Phòng Kinh tế" in page
+    assert "?within=" not in page and "đơn vị trực thuộc)" not in page
+    assert "Toàn cơ quan" in page
