@@ -58,12 +58,13 @@ class UnitLevel:
     shown: list[Unit]
     below: dict[int, int]  # shown unit id: how many units lie below it
     group_of: dict[int, int]  # unit id: the shown unit it counts towards (or `within` itself)
+    is_top: bool  # the first level (nothing asked for): the whole office, people in no unit too
 
     def group(self, unit_id: int | None) -> int | bool | None:
         """The shown unit (or `within`'s own id) that a unit's figures count towards; None
         for people in no unit (shown at the top level only); False when outside `within`."""
         if unit_id is None:
-            return None if self.within is None else False
+            return None if self.is_top else False
         return self.group_of.get(unit_id, False)
 
 
@@ -103,4 +104,4 @@ def unit_level(within_id: int | None = None, tree=None) -> UnitLevel | None:
         below[top.id] = count
     if within is not None:
         group_of[within.id] = within.id
-    return UnitLevel(within, path, shown, below, group_of)
+    return UnitLevel(within, path, shown, below, group_of, is_top=within_id is None)

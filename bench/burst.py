@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.campaigns.services import seed_default_campaign
@@ -457,7 +456,6 @@ def check_signatures(data: BurstData) -> dict:
     written (a signed version without its seal, or a commitment whose status says otherwise)."""
     if not data.drafts:
         return {}
-    secret = current_app.config["SECRET_KEY"]
     commitment_ids = list(data.drafts.values())
     statuses = dict(
         db.session.execute(
@@ -478,8 +476,7 @@ def check_signatures(data: BurstData) -> dict:
                 half_signed += 1
             continue
         signed += 1
-        state = seal.seal_state(secret, version.commitment, version)
-        if state != seal.SealState.VALID:
+        if commitments.seal_state(version.commitment, version) != seal.SealState.VALID:
             not_valid += 1
     audited = db.session.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "commitment.signed")

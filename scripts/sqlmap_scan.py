@@ -71,7 +71,6 @@ class Forms(HTMLParser):
         self.forms: list[dict] = []
         self._form: dict | None = None
         self._select: str | None = None
-        self._textarea: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
@@ -98,13 +97,13 @@ class Forms(HTMLParser):
             elif kind == "file":
                 self._form["multipart"] = True
             elif kind != "submit" or name not in fields:
-                fields[name] = a.get("value") or SAMPLE.get(kind, "Thử nghiệm")
+                text = SEARCH if self._form["method"] == "get" else "Thử nghiệm"
+                fields[name] = a.get("value") or SAMPLE.get(kind, text)
         elif tag == "select":
             self._select = name
             fields.setdefault(name, "")
             self._form.setdefault("options", {})[name] = []
         elif tag == "textarea":
-            self._textarea = name
             fields[name] = "Nội dung thử nghiệm"
         elif tag == "button" and a.get("type", "submit") == "submit":
             fields.setdefault(name, a.get("value", ""))
@@ -114,8 +113,6 @@ class Forms(HTMLParser):
             self._form = None
         elif tag == "select":
             self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 def _flask(env: dict, *args: str) -> None:
@@ -154,7 +151,6 @@ def _requests(server: Server, only: str = "") -> list[tuple[str, str, str, str]]
                 continue
             fields = {k: v for k, v in form["fields"].items() if k}
             if form["method"] == "get":
-                fields = {k: SEARCH if v == "Thử nghiệm" else v for k, v in fields.items()}
                 fields = _fullest(client, action, fields, form.get("options", {}))
             body = urlencode(fields)
             if form["method"] == "get":

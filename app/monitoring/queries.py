@@ -300,7 +300,7 @@ def _grouped(campaign: Campaign, round_: VotingRound | None, surveys: list[Surve
 
 def _one_level(rows: list[Row], level: UnitLevel) -> tuple[list[Row], Row]:
     """The rows of one level: each shown unit with the units below it, the opened unit's own
-    people, the people in no unit at the top; and their total."""
+    people, the people in no unit at the first level; and their total."""
     within = level.within
     groups = {u.id: Row(u.id, u.name, 0, below=level.below[u.id]) for u in level.shown}
     if within is not None:
@@ -310,7 +310,9 @@ def _one_level(rows: list[Row], level: UnitLevel) -> tuple[list[Row], Row]:
         group = level.group(row.unit_id)
         if group is not False:
             groups[group].add(row)
-    total = Row(within.id if within else None, within.name if within else "", 0)
+    # The first level's total is the whole office's; an opened unit's is that unit's.
+    opened = within if within is not None and not level.is_top else None
+    total = Row(opened.id if opened else None, opened.name if opened else "", 0)
     for row in groups.values():
         total.add(row)
     shown = [groups[unit.id] for unit in level.shown]

@@ -81,6 +81,40 @@ def _count(stmt) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
+class HomeReaders:
+    """`with HomeReaders(url, cookie) as readers:` four threads read the home page (which reads
+    the database) as the signed-in person until the block ends; `readers.statuses` holds
+    every answer's status."""
+
+    def __init__(self, url: str, cookie: str, threads: int = 4):
+        self.url, self.cookie = url, cookie
+        self.statuses: list[int] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._load, daemon=True) for _ in range(threads)]
+
+    def home(self) -> int:
+        request = urllib.request.Request(self.url + "/", headers={"Cookie": self.cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def _load(self) -> None:
+        while not self._stop.is_set():
+            self.statuses.append(self.home())
+
+    def __enter__(self) -> "HomeReaders":
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+
 def test_a_server_killed_mid_burst_keeps_every_acknowledged_write(app, database, tmp_path):
     data = burst.build(PEOPLE, units=4, signatures=True)
     server = _server(app, database, tmp_path).start()
@@ -204,47 +238,26 @@ def test_connections_cut_under_load_fail_cleanly_and_the_app_recovers(app, datab
     person = make_user()
     server = _server(app, database, tmp_path).start()
     cookie = client.sign_in(server.url, person.username, DEFAULT_PASSWORD).cookie
-    statuses: list[int] = []
-    stop = threading.Event()
-
-    def home() -> int:
-        """The home page, which reads the database, as the signed-in person."""
-        request = urllib.request.Request(server.url + "/", headers={"Cookie": cookie})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def load() -> None:
-        while not stop.is_set():
-            statuses.append(home())
-
     try:
-        threads = [threading.Thread(target=load, daemon=True) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        time.sleep(1.0)
-        cut = 0
-        for _ in range(3):  # as a restart does: every connection of the app's, at once
-            cut += db.session.execute(
-                text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": schema},
-            ).scalar()
-            db.session.commit()
-            time.sleep(0.5)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
+        with HomeReaders(server.url, cookie) as readers:
+            time.sleep(1.0)
+            cut = 0
+            for _ in range(3):  # as a restart does: every connection of the app's, at once
+                cut += db.session.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE application_name = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": schema},
+                ).scalar()
+                db.session.commit()
+                time.sleep(0.5)
+        statuses = readers.statuses
         assert cut > 0
         assert statuses and set(statuses) <= {200, 503}, sorted(set(statuses))
         assert 503 in statuses or cut >= 1  # the cut caught requests, or came between them
-        assert [home() for _ in range(20)] == [200] * 20
+        assert [readers.home() for _ in range(20)] == [200] * 20
     finally:
-        stop.set()
         server.stop()
 
 
@@ -317,41 +330,21 @@ def test_postgresql_restarted_under_load_fails_cleanly_and_the_app_recovers(
     }
     server = Server("wsgi:app", env, log=tmp_path / "gunicorn.log").start()
     cookie = client.sign_in(server.url, username, DEFAULT_PASSWORD).cookie
-    statuses: list[int] = []
-    stop = threading.Event()
-
-    def home() -> int:
-        request = urllib.request.Request(server.url + "/", headers={"Cookie": cookie})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def load() -> None:
-        while not stop.is_set():
-            statuses.append(home())
-
     try:
-        threads = [threading.Thread(target=load, daemon=True) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for _ in range(2):
+        with HomeReaders(server.url, cookie) as readers:
+            for _ in range(2):
+                time.sleep(1.0)
+                private_postgresql.pg_ctl("stop")  # fast shutdown: sessions ended, server gone
+                time.sleep(1.0)
+                private_postgresql.pg_ctl("start")
             time.sleep(1.0)
-            private_postgresql.pg_ctl("stop")  # fast shutdown: sessions ended, server gone
-            time.sleep(1.0)
-            private_postgresql.pg_ctl("start")
-        time.sleep(1.0)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
+        statuses = readers.statuses
         # While the database was down, requests got the 503 page; never a 500 (one came when
         # the person's loading was the request's first query: fixed in app.errors).
         assert 503 in statuses and set(statuses) <= {200, 503}, sorted(set(statuses))
         # Back up, the app serves again by itself: no restart of the app, no error.
-        assert [home() for _ in range(20)] == [200] * 20
+        assert [readers.home() for _ in range(20)] == [200] * 20
         log = (tmp_path / "gunicorn.log").read_text(errors="replace")
         assert "Worker failed to boot" not in log
     finally:
-        stop.set()
         server.stop()

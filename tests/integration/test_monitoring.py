@@ -151,7 +151,11 @@ def test_a_large_tree_is_shown_one_level_at_a_time(client, login, province):
     assert ">4</td>" in _row(page, "Sở Tư pháp")
     assert ">1</td>" in _row(page, "Trực tiếp tại Văn phòng UBND tỉnh")
     assert "Phòng Nghiệp vụ Y" not in page
-    assert ">10</td>" in _row(page, "Toàn Văn phòng UBND tỉnh")
+    # The first level's total is the whole office, the officer (in no unit) included, as the
+    # figures above the table.
+    assert ">1</td>" in _row(page, "Chưa thuộc đơn vị nào")
+    assert ">11</td>" in _row(page, "Toàn cơ quan")
+    assert "(2/11)" in page and "Toàn Văn phòng UBND tỉnh" not in page
     # Opened: its section and its own people, the path back, its total.
     opened = client.get(f"/monitoring/?within={health.id}").get_data(as_text=True)
     assert 'aria-current="page">Sở Y tế</li>' in opened
