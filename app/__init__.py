@@ -106,8 +106,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_web(app: Flask) -> None:
     from app.errors import register_error_handlers
-    from app.web import assets, filters, request_ids, security
+    from app.web import assets, filters, i18n, request_ids, security
 
+    i18n.register(app)
     request_ids.register(app)
     register_error_handlers(app)
     filters.register(app)

@@ -19,7 +19,7 @@ K = QuestionKind
 HTMX = {"HX-Request": "true"}
 # Submissions a second that the submission step's surveys must be able to take (per second of
 # the step); far above what two workers can do, so no connection runs out of people.
-SUBMISSIONS_CEILING = 60
+SUBMISSIONS_CEILING = 250
 
 READS = ("home", "vote page", "survey page")
 WRITES = ("vote toggle", "survey submission")

@@ -6,8 +6,9 @@ grouped), so each function runs a fixed number of queries whatever the number of
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.directory import unit_tree
@@ -287,9 +288,10 @@ def _latest_version_join():
     )
 
 
-def my_commitment(user: User, campaign: Campaign) -> MyCommitment:
-    """The person's own commitment for the campaign (one query)."""
-    row = db.session.execute(
+@cache
+def _my_commitment_query():
+    """Built once: the home page asks it of everyone."""
+    return (
         select(
             Commitment.id,
             Commitment.status,
@@ -300,7 +302,17 @@ def my_commitment(user: User, campaign: Campaign) -> MyCommitment:
         )
         .outerjoin(CommitmentVersion, _latest_version_join())
         .outerjoin(CommitmentAssessment, CommitmentAssessment.commitment_id == Commitment.id)
-        .where(Commitment.campaign_id == campaign.id, Commitment.user_id == user.id)
+        .where(
+            Commitment.campaign_id == bindparam("campaign_id"),
+            Commitment.user_id == bindparam("user_id"),
+        )
+    )
+
+
+def my_commitment(user: User, campaign: Campaign) -> MyCommitment:
+    """The person's own commitment for the campaign (one query)."""
+    row = db.session.execute(
+        _my_commitment_query(), {"campaign_id": campaign.id, "user_id": user.id}
     ).one_or_none()
     if row is None:
         return MyCommitment(None, "none")

@@ -6,9 +6,10 @@ more than how many members have judged; results() refuses until the chair has cl
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.errors import InvalidTransition
@@ -318,9 +319,16 @@ def results(council: Council) -> list[InitiativeResult]:
 def to_judge_count(user: User) -> int:
     """Initiatives of sessions now open that the user sits on, may judge (not an author) and
     has not judged yet: for Việc của tôi."""
+    return db.session.scalar(_to_judge_query(), {"user_id": user.id})
+
+
+@cache
+def _to_judge_query():
+    """Built once: the home page asks it of everyone."""
+    user_id = bindparam("user_id")
     authored = (
         select(InitiativeAuthor.id)
-        .where(InitiativeAuthor.initiative_id == Initiative.id, InitiativeAuthor.user_id == user.id)
+        .where(InitiativeAuthor.initiative_id == Initiative.id, InitiativeAuthor.user_id == user_id)
         .exists()
     )
     judged = (
@@ -331,12 +339,12 @@ def to_judge_count(user: User) -> int:
         )
         .exists()
     )
-    return db.session.scalar(
+    return (
         select(func.count(Initiative.id))
         .join(CouncilMember, CouncilMember.council_id == Initiative.council_id)
         .join(Council, Council.id == Initiative.council_id)
         .where(
-            CouncilMember.user_id == user.id,
+            CouncilMember.user_id == user_id,
             Council.status == CouncilStatus.IN_SESSION,
             Initiative.status == InitiativeStatus.ACCEPTED,
             ~authored,

@@ -14,9 +14,10 @@ a session cannot be closed, or opened, twice.
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -80,12 +81,15 @@ def can_view(user: User, council: Council, member: CouncilMember | None = None) 
     return user.has_role(Role.OFFICER, Role.LEADER) or member is not None
 
 
+@cache
+def _membership():
+    """Built once: the menu asks on every page."""
+    return select(CouncilMember.id).where(CouncilMember.user_id == bindparam("user_id")).limit(1)
+
+
 def sits_on_a_council(user: User) -> bool:
     """Whether the user is a member of any council (for the menu)."""
-    return (
-        db.session.scalar(select(CouncilMember.id).where(CouncilMember.user_id == user.id).limit(1))
-        is not None
-    )
+    return db.session.scalar(_membership(), {"user_id": user.id}) is not None
 
 
 def _require_manager(actor: User) -> None:

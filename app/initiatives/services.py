@@ -6,9 +6,10 @@ judgement in app/councils/services.py.
 """
 
 from datetime import UTC, date, datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, false, func, or_, select, true, update
+from sqlalchemy import and_, bindparam, false, func, or_, select, true, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
@@ -193,24 +194,7 @@ def list_query(
     mine: bool = False,
 ):
     """The initiatives the viewer may see, filtered, newest first, with what a list shows."""
-    stmt = select(Initiative).options(
-        joinedload(Initiative.unit),
-        joinedload(Initiative.content_area),
-        selectinload(Initiative.authors).joinedload(InitiativeAuthor.user),
-    )
-    if mine:
-        stmt = stmt.where(
-            or_(
-                Initiative.id.in_(
-                    select(InitiativeAuthor.initiative_id).where(
-                        InitiativeAuthor.user_id == viewer.id
-                    )
-                ),
-                Initiative.created_by_id == viewer.id,
-            )
-        )
-    else:
-        stmt = stmt.where(visible_to(viewer))
+    stmt = _listed().where(_mine(viewer.id) if mine else visible_to(viewer))
     for word in fold(q).split():
         stmt = stmt.where(Initiative.search_text.contains(word, autoescape=True))
     if status in STATUSES:
@@ -221,7 +205,29 @@ def list_query(
         stmt = stmt.where(Initiative.unit_id == unit_id)
     if year:
         stmt = stmt.where(Initiative.year == year)
-    return stmt.order_by(Initiative.created_at.desc(), Initiative.id.desc())
+    return stmt.order_by(*_NEWEST_FIRST)
+
+
+_NEWEST_FIRST = (Initiative.created_at.desc(), Initiative.id.desc())
+
+
+def _listed():
+    """Initiatives with what a list shows of them."""
+    return select(Initiative).options(
+        joinedload(Initiative.unit),
+        joinedload(Initiative.content_area),
+        selectinload(Initiative.authors).joinedload(InitiativeAuthor.user),
+    )
+
+
+def _mine(user_id):
+    """SQL: the person (an id or a parameter) wrote or registered the initiative."""
+    return or_(
+        Initiative.id.in_(
+            select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user_id)
+        ),
+        Initiative.created_by_id == user_id,
+    )
 
 
 def years() -> list[int]:
@@ -692,9 +698,21 @@ def waiting_for_review(campaign_id: int | None = None) -> int:
     return db.session.scalar(stmt)
 
 
+@cache
+def _my_recent_query():
+    """Built once: the home page asks it of everyone."""
+    return (
+        _listed()
+        .where(_mine(bindparam("user_id")))
+        .order_by(*_NEWEST_FIRST)
+        .limit(bindparam("limit"))
+    )
+
+
 def my_recent(user: User, limit: int = 5) -> list[Initiative]:
     """The user's latest initiatives, for Việc của tôi."""
-    return list(db.session.scalars(list_query(user, mine=True).limit(limit)).unique())
+    values = {"user_id": user.id, "limit": limit}
+    return list(db.session.scalars(_my_recent_query(), values).unique())
 
 
 def endorsable_count(user: User) -> int:

@@ -3,9 +3,10 @@ its sentence is chosen and translated when it is read (messages.py)."""
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from werkzeug.routing import BuildError
 
 from app.extensions import db
@@ -42,12 +43,16 @@ def text_of(notification: Notification) -> str:
     return str(message) % params
 
 
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
-        )
+@cache
+def _unread():
+    """Built once: the bell asks on every page."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
     )
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(_unread(), {"user_id": user_id})
 
 
 def get_own(user_id: int, notification_id: int) -> Notification | None:

@@ -2,6 +2,8 @@
 it links to, the newest for the home page and the feed's entries. Each is one statement with
 its links loaded alongside, whatever the number of stories."""
 
+from functools import cache
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -58,11 +60,15 @@ def load(story_id: int) -> Story | None:
     )
 
 
+@cache
+def _latest_query():
+    """Built once: the home page asks it of everyone."""
+    return _newest_first(select(Story).where(Story.status == StoryStatus.PUBLISHED)).limit(1)
+
+
 def latest_published() -> Story | None:
     """The newest published story, for "Việc của tôi"."""
-    return db.session.scalar(
-        _newest_first(select(Story).where(Story.status == StoryStatus.PUBLISHED)).limit(1)
-    )
+    return db.session.scalar(_latest_query())
 
 
 def feed_entries(limit: int) -> list[Story]:

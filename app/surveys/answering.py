@@ -336,26 +336,32 @@ def save_page(
 # The submission --------------------------------------------------------------------------------
 
 
+def _answer(question: SurveyQuestion, item: int = 0, **values) -> SurveyAnswer:
+    """A row with every column given, so that the flush writes a response's rows in one
+    statement (rows that set different columns go one by one)."""
+    for column in ("option_id", "number_value", "text_value", "date_value", "is_correct"):
+        values.setdefault(column, None)
+    return SurveyAnswer(question_id=question.id, item=item, **values)
+
+
 def _answer_rows(question: SurveyQuestion, value) -> list[SurveyAnswer]:
     kind = question.kind
     if kind in (K.SINGLE, K.DROPDOWN):
-        return [SurveyAnswer(question_id=question.id, item=value, option_id=value)]
+        return [_answer(question, value, option_id=value)]
     if kind == K.MULTIPLE:
-        return [SurveyAnswer(question_id=question.id, item=v, option_id=v) for v in value]
+        return [_answer(question, v, option_id=v) for v in value]
     if kind == K.LIKERT:
         return [
-            SurveyAnswer(
-                question_id=question.id, item=int(k), option_id=int(k), number_value=float(v)
-            )
+            _answer(question, int(k), option_id=int(k), number_value=float(v))
             for k, v in value.items()
         ]
     if kind in (K.RATING, K.NUMBER):
-        return [SurveyAnswer(question_id=question.id, number_value=float(value))]
+        return [_answer(question, number_value=float(value))]
     if kind == K.YES_NO:
-        return [SurveyAnswer(question_id=question.id, text_value=value)]
+        return [_answer(question, text_value=value)]
     if kind == K.DATE:
-        return [SurveyAnswer(question_id=question.id, date_value=date.fromisoformat(value))]
-    return [SurveyAnswer(question_id=question.id, text_value=value)]
+        return [_answer(question, date_value=date.fromisoformat(value))]
+    return [_answer(question, text_value=value)]
 
 
 def is_correct(question: SurveyQuestion, value) -> bool:

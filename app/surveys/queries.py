@@ -2,8 +2,9 @@
 answered or have a draft, every survey for the officer and the leaders, response counts."""
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -18,19 +19,19 @@ from app.models.surveys import (
 )
 
 
-def _addressed_to(user: User):
+def _addressed_to(unit_id):
+    """SQL: the survey is addressed to a person of this unit (a value or a parameter)."""
     in_units = select(survey_units.c.survey_id).where(
-        survey_units.c.survey_id == Survey.id, survey_units.c.unit_id == user.unit_id
+        survey_units.c.survey_id == Survey.id, survey_units.c.unit_id == unit_id
     )
     return or_(Survey.is_open_to_all.is_(True), in_units.exists())
 
 
-def open_for(user: User, now: datetime) -> list[tuple[Survey, bool, bool]]:
-    """[(survey, answered, has a named draft)] of the open surveys addressed to the user (one
-    query)."""
-    if not user.is_active:
-        return []
-    rows = db.session.execute(
+@cache
+def _open_for_query():
+    """Built once: the home page asks it of everyone."""
+    user_id, now = bindparam("user_id"), bindparam("now")
+    return (
         select(
             Survey,
             SurveyParticipation.user_id.is_not(None),
@@ -40,20 +41,29 @@ def open_for(user: User, now: datetime) -> list[tuple[Survey, bool, bool]]:
             SurveyParticipation,
             and_(
                 SurveyParticipation.survey_id == Survey.id,
-                SurveyParticipation.user_id == user.id,
+                SurveyParticipation.user_id == user_id,
             ),
         )
         .outerjoin(
-            SurveyDraft, and_(SurveyDraft.survey_id == Survey.id, SurveyDraft.user_id == user.id)
+            SurveyDraft, and_(SurveyDraft.survey_id == Survey.id, SurveyDraft.user_id == user_id)
         )
         .where(
             Survey.status == SurveyStatus.PUBLISHED,
             Survey.opens_at <= now,
             Survey.closes_at > now,
-            _addressed_to(user),
+            _addressed_to(bindparam("unit_id")),
         )
         .order_by(Survey.closes_at, Survey.id)
-    ).all()
+    )
+
+
+def open_for(user: User, now: datetime) -> list[tuple[Survey, bool, bool]]:
+    """[(survey, answered, has a named draft)] of the open surveys addressed to the user (one
+    query)."""
+    if not user.is_active:
+        return []
+    values = {"now": now, "user_id": user.id, "unit_id": user.unit_id}
+    rows = db.session.execute(_open_for_query(), values).all()
     return [(survey, bool(answered), bool(draft)) for survey, answered, draft in rows]
 
 

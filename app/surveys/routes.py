@@ -476,10 +476,10 @@ def _token(survey: Survey) -> str | None:
     return (session.get(TOKEN_KEY) or {}).get(str(survey.id)) if survey.is_anonymous else None
 
 
-def _keep_token(survey: Survey, token: str | None) -> None:
-    if survey.is_anonymous and token:
+def _keep_token(survey_id: int, anonymous: bool, token: str | None) -> None:
+    if anonymous and token:
         tokens = dict(session.get(TOKEN_KEY) or {})
-        tokens[str(survey.id)] = token
+        tokens[str(survey_id)] = token
         session[TOKEN_KEY] = tokens
 
 
@@ -542,6 +542,9 @@ def answer(survey_id: int):
         return render(ANSWER, **_answer_context(survey, page, back, {}, answers=stored))
     if not ButtonForm().validate_on_submit():
         abort(400)
+    # Read before saving: a commit expires the survey, and reading it again reloads its
+    # questions too.
+    survey_id, anonymous = survey.id, survey.is_anonymous
     action = request.form.get("action", "next")
     questions = all_pages[page][1]
     earlier = {k: v for k, v in stored.items() if k not in {str(q.id) for q in questions}}
@@ -555,31 +558,31 @@ def answer(survey_id: int):
         except (InvalidTransition, NotAllowed) as error:
             flash(error.message, "warning")
             return redirect(url_for("surveys.index"), 303)
-        _keep_token(survey, token)
+        _keep_token(survey_id, anonymous, token)
     if action == "submit" and page == last:
         try:
             # save_page committed: the survey is read again with its questions.
-            code = answering.submit(services.load(survey.id), current_user, token, now)
+            code = answering.submit(services.load(survey_id), current_user, token, now)
         except ValidationFailed as error:
             first = int(error.errors.pop("page", ["0"])[0])
             flash(_("Some required questions have no answer yet."), "warning")
-            return redirect(url_for("surveys.answer", survey_id=survey.id, page=first), 303)
+            return redirect(url_for("surveys.answer", survey_id=survey_id, page=first), 303)
         except InvalidTransition as error:
             flash(error.message, "warning")
             return redirect(url_for("surveys.index"), 303)
-        if survey.is_anonymous:
+        if anonymous:
             tokens = dict(session.get(TOKEN_KEY) or {})
-            tokens.pop(str(survey.id), None)
+            tokens.pop(str(survey_id), None)
             session[TOKEN_KEY] = tokens
-        session["survey_receipt"] = {"survey": survey.id, "code": code}
-        return redirect(url_for("surveys.thanks", survey_id=survey.id), 303)
+        session["survey_receipt"] = {"survey": survey_id, "code": code}
+        return redirect(url_for("surveys.thanks", survey_id=survey_id), 303)
     if action == "save":
         flash(_("Your answers have been saved: you can come back and finish later."), "success")
         target = page
     else:
         target = page - 1 if action == "back" else page + 1
     target = min(max(target, 0), last)
-    return redirect(url_for("surveys.answer", survey_id=survey.id, page=target), 303)
+    return redirect(url_for("surveys.answer", survey_id=survey_id, page=target), 303)
 
 
 @bp.get("/<int:survey_id>/thanks")

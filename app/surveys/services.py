@@ -9,15 +9,16 @@ acting user, checks permission and state, changes the data, audits and commits o
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, delete, exists, func, select, update
 
 from app import audit
 from app.audiences import Audience, unit_errors
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
+from app.loading import fill
 from app.models.campaigns import Campaign
 from app.models.directory import Role, User
 from app.models.surveys import (
@@ -710,17 +711,43 @@ def count_questions(survey_id: int) -> int:
     )
 
 
-def load(survey_id: int) -> Survey | None:
-    """A survey with its campaign, units, sections, questions and options."""
+@cache
+def _load_queries():
+    """Built once (every answering page starts with them): the survey with its campaign and
+    units, its sections, its questions, their options."""
     from sqlalchemy.orm import joinedload
 
-    return db.session.scalar(
+    survey_id = bindparam("survey_id")
+    return (
         select(Survey)
         .where(Survey.id == survey_id)
-        .options(
-            joinedload(Survey.campaign),
-            selectinload(Survey.units),
-            selectinload(Survey.sections),
-            selectinload(Survey.questions).selectinload(SurveyQuestion.options),
-        )
+        .options(joinedload(Survey.campaign), joinedload(Survey.units)),
+        select(SurveySection)
+        .where(SurveySection.survey_id == survey_id)
+        .order_by(SurveySection.position, SurveySection.id),
+        select(SurveyQuestion)
+        .where(SurveyQuestion.survey_id == survey_id)
+        .order_by(SurveyQuestion.position, SurveyQuestion.id),
+        select(SurveyOption)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyOption.question_id)
+        .where(SurveyQuestion.survey_id == survey_id)
+        .order_by(SurveyOption.question_id, SurveyOption.position, SurveyOption.id),
     )
+
+
+def load(survey_id: int) -> Survey | None:
+    """A survey with its campaign, units, sections, questions and options (four statements)."""
+    survey_query, sections, questions, options = _load_queries()
+    values = {"survey_id": survey_id}
+    survey = db.session.execute(survey_query, values).unique().scalar_one_or_none()
+    if survey is None:
+        return None
+    fill(survey, "sections", db.session.scalars(sections, values).all())
+    loaded = db.session.scalars(questions, values).all()
+    fill(survey, "questions", loaded)
+    by_question: dict[int, list[SurveyOption]] = {question.id: [] for question in loaded}
+    for option in db.session.scalars(options, values):
+        by_question[option.question_id].append(option)
+    for question in loaded:
+        fill(question, "options", by_question[question.id])
+    return survey

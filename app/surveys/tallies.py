@@ -20,6 +20,7 @@ and as the check that the running tallies are right: a test compares the two).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import (
     Float,
@@ -120,10 +121,9 @@ def of_response(
 
 
 def add_response(survey_id: int, tallies: dict[Key, Tally]) -> None:
-    """Add one response's tallies (of_response) to the survey's: one statement, in the
+    """Add one response's tallies (of_response) to the survey's: one executemany, in the
     caller's transaction. The rows go in key order, so two submissions lock the rows they share
     in the same order (no deadlock on PostgreSQL)."""
-    table = SurveyTally.__table__
     rows = [
         {
             "survey_id": survey_id,
@@ -137,21 +137,27 @@ def add_response(survey_id: int, tallies: dict[Key, Tally]) -> None:
         }
         for (q, item, measure), tally in sorted(tallies.items())
     ]
-    dialect = db.session.get_bind().dialect.name
-    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
+    if rows:
+        db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+
+
+@cache
+def _upsert(dialect: str):
+    """The upsert of one tally row, built once per dialect (a statement carrying a response's
+    rows as values would be built, keyed and compiled again for each response)."""
+    table = SurveyTally.__table__
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     new, old = stmt.excluded, table.c
     lower = or_(old["low"].is_(None), new["low"] < old["low"])
     higher = or_(old["high"].is_(None), new["high"] > old["high"])
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[old.survey_id, old.question_id, old.item, old.measure],
-            set_={
-                "count": old["count"] + new["count"],
-                "total": old["total"] + new["total"],
-                "low": case((lower, new["low"]), else_=old["low"]),
-                "high": case((higher, new["high"]), else_=old["high"]),
-            },
-        )
+    return stmt.on_conflict_do_update(
+        index_elements=[old.survey_id, old.question_id, old.item, old.measure],
+        set_={
+            "count": old["count"] + new["count"],
+            "total": old["total"] + new["total"],
+            "low": case((lower, new["low"]), else_=old["low"]),
+            "high": case((higher, new["high"]), else_=old["high"]),
+        },
     )
 
 

@@ -7,11 +7,13 @@ unit from the participation rows, and the list of who has not voted has names on
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.loading import fill
 from app.models.directory import Unit, User
 from app.models.initiatives import Initiative
 from app.models.voting import (
@@ -27,24 +29,40 @@ from app.voting import services
 from app.voting.services import eligible_users, is_manager, is_overseer
 
 
-def load(round_id: int) -> VotingRound | None:
-    """A round with its campaign, candidates and units."""
-    return db.session.scalar(
+@cache
+def _load_query():
+    """Built once: every page and vote of a round starts with it (the units in the same
+    statement: a round names a few)."""
+    return (
         select(VotingRound)
-        .where(VotingRound.id == round_id)
-        .options(
-            joinedload(VotingRound.campaign),
-            selectinload(VotingRound.candidates),
-            selectinload(VotingRound.units),
-        )
+        .where(VotingRound.id == bindparam("round_id"))
+        .options(joinedload(VotingRound.campaign), joinedload(VotingRound.units))
     )
 
 
-def _eligible_clause(user: User):
-    """SQL: the round admits the user (who is active)."""
+@cache
+def _candidates_query():
+    return (
+        select(VotingCandidate)
+        .where(VotingCandidate.round_id == bindparam("round_id"))
+        .order_by(VotingCandidate.position, VotingCandidate.id)
+    )
+
+
+def load(round_id: int) -> VotingRound | None:
+    """A round with its campaign, candidates and units (two statements)."""
+    values = {"round_id": round_id}
+    round_ = db.session.execute(_load_query(), values).unique().scalar_one_or_none()
+    if round_ is not None:
+        fill(round_, "candidates", db.session.scalars(_candidates_query(), values).all())
+    return round_
+
+
+def _eligible_clause(unit_id):
+    """SQL: the round admits a person (who is active) of this unit (a value or a parameter)."""
     in_units = select(voting_round_units.c.round_id).where(
         voting_round_units.c.round_id == VotingRound.id,
-        voting_round_units.c.unit_id == user.unit_id,
+        voting_round_units.c.unit_id == unit_id,
     )
     return or_(VotingRound.is_open_to_all.is_(True), in_units.exists())
 
@@ -56,7 +74,7 @@ def rounds_for(user: User) -> list[VotingRound]:
     if not is_manager(user):
         stmt = stmt.where(VotingRound.status == RoundStatus.PUBLISHED)
         if not is_overseer(user):
-            stmt = stmt.where(_eligible_clause(user))
+            stmt = stmt.where(_eligible_clause(user.unit_id))
     return list(
         db.session.scalars(stmt.order_by(VotingRound.opens_at.desc(), VotingRound.id.desc()))
     )
@@ -75,28 +93,36 @@ def vote_counts_of(user: User, round_ids) -> dict[int, int]:
     )
 
 
-def open_rounds_for(user: User, now: datetime) -> list[tuple[VotingRound, int]]:
-    """The open rounds the user may vote in, with the votes they have left (one query)."""
-    if not user.is_active:
-        return []
+@cache
+def _open_rounds_query():
+    """Built once: the home page asks it of everyone."""
     used = func.coalesce(VotingParticipant.vote_count, 0)
-    rows = db.session.execute(
+    now = bindparam("now")
+    return (
         select(VotingRound, VotingRound.max_votes - used)
         .outerjoin(
             VotingParticipant,
             and_(
                 VotingParticipant.round_id == VotingRound.id,
-                VotingParticipant.user_id == user.id,
+                VotingParticipant.user_id == bindparam("user_id"),
             ),
         )
         .where(
             VotingRound.status == RoundStatus.PUBLISHED,
             VotingRound.opens_at <= now,
             VotingRound.closes_at > now,
-            _eligible_clause(user),
+            _eligible_clause(bindparam("unit_id")),
         )
         .order_by(VotingRound.closes_at, VotingRound.id)
-    ).all()
+    )
+
+
+def open_rounds_for(user: User, now: datetime) -> list[tuple[VotingRound, int]]:
+    """The open rounds the user may vote in, with the votes they have left (one query)."""
+    if not user.is_active:
+        return []
+    values = {"now": now, "user_id": user.id, "unit_id": user.unit_id}
+    rows = db.session.execute(_open_rounds_query(), values).all()
     return [(round_, remaining) for round_, remaining in rows]
 
 

@@ -18,11 +18,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -108,12 +109,45 @@ def can_see_results(user: User, round_: VotingRound, now: datetime) -> bool:
 
 def authored_candidates(round_: VotingRound, user: User) -> set[int]:
     """The candidates of the round whose initiative the user wrote or co-wrote."""
-    return set(
-        db.session.scalars(
-            select(VotingCandidate.id)
-            .join(InitiativeAuthor, InitiativeAuthor.initiative_id == VotingCandidate.initiative_id)
-            .where(VotingCandidate.round_id == round_.id, InitiativeAuthor.user_id == user.id)
+    values = {"round_id": round_.id, "user_id": user.id}
+    return set(db.session.scalars(_authored_query(), values))
+
+
+# Built once, the statements of a vote (building and keying a statement costs more than
+# running it).
+
+
+@cache
+def _authored_query():
+    return (
+        select(VotingCandidate.id)
+        .join(InitiativeAuthor, InitiativeAuthor.initiative_id == VotingCandidate.initiative_id)
+        .where(
+            VotingCandidate.round_id == bindparam("round_id"),
+            InitiativeAuthor.user_id == bindparam("user_id"),
         )
+    )
+
+
+@cache
+def _ballot_query():
+    return select(Vote.candidate_id).where(
+        Vote.round_id == bindparam("round_id"), Vote.ballot == bindparam("ballot")
+    )
+
+
+@cache
+def _lock_queries(dialect: str):
+    """The participation row made if missing, then read for update; the round's close read
+    under a shared lock."""
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(VotingParticipant)
+    round_id, user_id = bindparam("round_id"), bindparam("user_id")
+    return (
+        upsert.values(round_id=round_id, user_id=user_id, vote_count=0).on_conflict_do_nothing(),
+        select(VotingParticipant.vote_count)
+        .where(VotingParticipant.round_id == round_id, VotingParticipant.user_id == user_id)
+        .with_for_update(),
+        select(VotingRound.closes_at).where(VotingRound.id == round_id).with_for_update(read=True),
     )
 
 
@@ -458,11 +492,8 @@ class Ballot:
 def ballot_of(round_: VotingRound, user: User) -> Ballot:
     """The user's current ballot in the round (one query)."""
     key = ballot_key(round_.id, user.id)
-    chosen = frozenset(
-        db.session.scalars(
-            select(Vote.candidate_id).where(Vote.round_id == round_.id, Vote.ballot == key)
-        )
-    )
+    values = {"round_id": round_.id, "ballot": key}
+    chosen = frozenset(db.session.scalars(_ballot_query(), values))
     return Ballot(round_.id, chosen, round_.max_votes, receipt_code(round_.id, key, chosen))
 
 
@@ -492,18 +523,11 @@ def _check_can_vote(round_: VotingRound, voter: User, candidate_id: int, now: da
 def _lock_ballot(round_: VotingRound, voter: User, now: datetime) -> None:
     """Take the voter's participation row for this transaction, then read the round's window
     again under that lock (an early close waits for, or is seen by, the vote)."""
-    values = {"round_id": round_.id, "user_id": voter.id, "vote_count": 0}
-    dialect = db.session.get_bind().dialect.name
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(VotingParticipant)
-    db.session.execute(upsert.values(**values).on_conflict_do_nothing())
-    db.session.execute(
-        select(VotingParticipant.vote_count)
-        .where(VotingParticipant.round_id == round_.id, VotingParticipant.user_id == voter.id)
-        .with_for_update()
-    )
-    closes_at = db.session.scalar(
-        select(VotingRound.closes_at).where(VotingRound.id == round_.id).with_for_update(read=True)
-    )
+    values = {"round_id": round_.id, "user_id": voter.id}
+    make, take, close = _lock_queries(db.session.get_bind().dialect.name)
+    db.session.execute(make, values)
+    db.session.execute(take, values)
+    closes_at = db.session.scalar(close, values)
     if closes_at is None or now >= closes_at:
         raise VoteRefused(_("Voting has closed: votes can no longer change."))
 

@@ -16,10 +16,19 @@ class Versions:
     def __init__(self, folder: str):
         self.folder = Path(folder)
         self._known: dict[str, tuple[float, str]] = {}
+        # Each name's path inside the folder (None outside it), resolved once: resolving walks
+        # every component of the path, for each of the page's dozen static links.
+        self._paths: dict[str, Path | None] = {}
+
+    def _path(self, filename: str) -> Path | None:
+        if filename not in self._paths:
+            path = (self.folder / filename).resolve()
+            self._paths[filename] = path if path.is_relative_to(self.folder.resolve()) else None
+        return self._paths[filename]
 
     def of(self, filename: str) -> str | None:
-        path = (self.folder / filename).resolve()
-        if not path.is_relative_to(self.folder.resolve()) or not path.is_file():
+        path = self._path(filename)
+        if path is None or not path.is_file():
             return None
         mtime = path.stat().st_mtime
         known = self._known.get(filename)

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.models.directory import Role
@@ -78,13 +78,24 @@ MENU = (
 
 
 def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
-    """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order."""
+    """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order.
+    Built once per set of items shown and kept by the app: it is on every page."""
+    shown = tuple(
+        number
+        for number, item in enumerate(MENU)
+        if item.endpoint in current_app.view_functions
+        and (user.has_role(*item.roles) or (item.also_for is not None and item.also_for(user)))
+    )
+    key = (shown, request.script_root)
+    built = current_app.extensions.setdefault("thidua.menus", {})
+    if key not in built:
+        built[key] = _grouped(MENU[number] for number in shown)
+    return built[key]
+
+
+def _grouped(items) -> list[tuple[object, list[tuple[str, object, str]]]]:
     groups: list[tuple[object, list]] = []
-    for item in MENU:
-        if item.endpoint not in current_app.view_functions:
-            continue
-        if not user.has_role(*item.roles) and not (item.also_for and item.also_for(user)):
-            continue
+    for item in items:
         entry = (url_for(item.endpoint), item.label, item.endpoint)
         if groups and item.group is not None and str(groups[-1][0]) == str(item.group):
             groups[-1][1].append(entry)

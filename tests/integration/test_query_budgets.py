@@ -117,3 +117,40 @@ def test_main_pages_run_the_same_queries_with_ten_times_the_data(app, office, wh
     _grow(office, 27)
     many = _measure(app, office, who, count_queries)
     assert many == few
+
+
+ONE_ANSWER = {QUESTION: "Kế hoạch 146"}
+EVERY_ANSWER = {
+    QUESTION: "Kế hoạch 146",
+    "Những nội dung nào thuộc Phong trào?": ["Hạ tầng số", "Chuyển đổi xanh", "Du lịch"],
+    "Anh/chị công tác ở khối nào?": "Trung tâm",
+    "Mức độ đồng ý": {"Phong trào thiết thực": 4, "Khen thưởng kịp thời": 5},
+    "Đánh giá chung": "4",
+    "Đã được phổ biến Kế hoạch?": "yes",
+    "Lĩnh vực sáng kiến": "Số hóa",
+    "Đề xuất, kiến nghị": "Tập huấn thêm",
+    "Số lớp tập huấn đã dự": "3",
+    "Ngày đăng ký thi đua": "2026-12-01",
+}
+
+
+def test_a_submission_runs_the_same_statements_whatever_its_answers(app, count_queries):
+    """One answer or ten questions' (thirteen rows of answers, more of tallies): the same
+    statements (a response's rows and its tallies are each written by one executemany)."""
+    from sqlalchemy import func, select
+
+    from app.models.surveys import SurveyAnswer
+    from app.surveys import services as surveys
+
+    campaign = make_campaign()
+    officer = make_user(roles=("officer",))
+    survey = make_survey(campaign, officer)
+    counts, rows = [], []
+    for values in (ONE_ANSWER, EVERY_ANSWER):
+        person = make_user()
+        with count_queries() as statements:
+            answer_all(surveys.load(survey.id), person, values)
+        counts.append(len(statements))
+        rows.append(db.session.scalar(select(func.count()).select_from(SurveyAnswer)))
+    assert rows[1] - rows[0] == 13, rows
+    assert counts[0] == counts[1], counts

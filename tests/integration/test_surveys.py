@@ -320,6 +320,7 @@ def test_answering_errors_keep_the_answers_then_a_draft_resumes_and_submits(
     )
     survey = services.load(survey.id)
     q = by_text(survey)
+    choice = str(q["Đồng chí ở khối nào?"].options[1].id)  # before a request expires it
     login(people["staff"])
     url = f"/surveys/{survey.id}/answer"
     bad = post(
@@ -334,7 +335,6 @@ def test_answering_errors_keep_the_answers_then_a_draft_resumes_and_submits(
         and 'value="99"' in page
         and "Câu hỏi này cần được trả lời." in page
     )
-    choice = str(q["Đồng chí ở khối nào?"].options[1].id)
     good = post(
         client,
         url,

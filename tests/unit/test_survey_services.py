@@ -104,17 +104,15 @@ def test_a_condition_must_point_to_options_of_one_earlier_choice_question(campai
     first = by_text(survey)["Kế hoạch thực hiện văn bản nào?"]
     dropdown = by_text(survey)["Anh/chị công tác ở khối nào?"]
     mixed = [first.options[0].id, dropdown.options[0].id]
+    chosen = first.options[1].id  # read now: a commit below expires `first`
     for options in (mixed, [999]):
         data = question(K.SHORT_TEXT, "Vì sao?", condition_option_ids=options)
         with pytest.raises(ValidationFailed) as caught:
             services.add_question(seen(officer), reload(survey), reload(survey).sections[0], data)
         assert "condition_option_ids" in caught.value.errors
-    data = question(K.SHORT_TEXT, "Vì sao?", condition_option_ids=[first.options[1].id])
+    data = question(K.SHORT_TEXT, "Vì sao?", condition_option_ids=[chosen])
     added = services.add_question(seen(officer), reload(survey), reload(survey).sections[0], data)
-    assert (added.condition_question_id, added.condition_option_ids) == (
-        first.id,
-        [first.options[1].id],
-    )
+    assert (added.condition_question_id, added.condition_option_ids) == (first.id, [chosen])
     # Moving the condition's question below it drops the condition.
     for _step in range(10):
         services.move_question(
