@@ -1,6 +1,7 @@
 """Queries over the staff directory shared by the pages that list people and units."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -26,9 +27,15 @@ def people_query(
     return stmt.order_by(User.name_sort, User.id)
 
 
+@cache
+def _units_query():
+    """Built once: the filters and overviews of many pages start with it."""
+    return select(Unit).options(joinedload(Unit.head))
+
+
 def unit_tree() -> list[tuple[Unit, int]]:
     """All units as (unit, depth), each parent followed by its children, siblings by name."""
-    units = db.session.scalars(select(Unit).options(joinedload(Unit.head))).all()
+    units = db.session.scalars(_units_query()).all()
     by_parent: dict[int | None, list[Unit]] = {}
     for unit in units:
         by_parent.setdefault(unit.parent_id, []).append(unit)

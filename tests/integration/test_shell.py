@@ -38,12 +38,18 @@ def test_healthz_reports_503_when_database_is_unreachable(tmp_path):
 
 
 def test_language_switch_to_english_and_back(client, login):
+    """The menu's labels (translated in Python) and the templates' strings (translated with the
+    catalogue the render found) both follow the switch."""
     login("staff")
-    assert "Việc của tôi" in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "Việc của tôi" in page and "Bỏ qua, đến nội dung chính" in page
     post(client, "/language", {"lang": "en", "next": "/"})
-    assert "My tasks" in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "My tasks" in page and "Skip to main content" in page
+    assert "Bỏ qua, đến nội dung chính" not in page
     post(client, "/language", {"lang": "vi", "next": "/"})
-    assert "Việc của tôi" in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    assert "Việc của tôi" in page and "Bỏ qua, đến nội dung chính" in page
 
 
 def test_language_switch_ignores_offsite_next(client):
