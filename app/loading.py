@@ -10,6 +10,12 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 
+def order_of(collection) -> tuple:
+    """The relationship's own ORDER BY (`Owner.collection`), for the statement that fills it:
+    the collection comes in the order it would have been loaded in."""
+    return tuple(collection.property.order_by or ())
+
+
 def fill(instance, key: str, values: list) -> None:
     """Set a collection as loaded from the database, unless the session already holds it (a
     collection changed and not yet committed is kept)."""

@@ -18,7 +18,7 @@ from app import audit
 from app.audiences import Audience, unit_errors
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
-from app.loading import fill
+from app.loading import fill, order_of
 from app.models.campaigns import Campaign
 from app.models.directory import Role, User
 from app.models.surveys import (
@@ -724,14 +724,14 @@ def _load_queries():
         .options(joinedload(Survey.campaign), joinedload(Survey.units)),
         select(SurveySection)
         .where(SurveySection.survey_id == survey_id)
-        .order_by(SurveySection.position, SurveySection.id),
+        .order_by(*order_of(Survey.sections)),
         select(SurveyQuestion)
         .where(SurveyQuestion.survey_id == survey_id)
-        .order_by(SurveyQuestion.position, SurveyQuestion.id),
+        .order_by(*order_of(Survey.questions)),
         select(SurveyOption)
         .join(SurveyQuestion, SurveyQuestion.id == SurveyOption.question_id)
         .where(SurveyQuestion.survey_id == survey_id)
-        .order_by(SurveyOption.question_id, SurveyOption.position, SurveyOption.id),
+        .order_by(SurveyOption.question_id, *order_of(SurveyQuestion.options)),
     )
 
 

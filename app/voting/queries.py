@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.loading import fill
+from app.loading import fill, order_of
 from app.models.directory import Unit, User
 from app.models.initiatives import Initiative
 from app.models.voting import (
@@ -45,7 +45,7 @@ def _candidates_query():
     return (
         select(VotingCandidate)
         .where(VotingCandidate.round_id == bindparam("round_id"))
-        .order_by(VotingCandidate.position, VotingCandidate.id)
+        .order_by(*order_of(VotingRound.candidates))
     )
 
 
