@@ -127,9 +127,12 @@ def campaign_query(with_areas: bool = False, with_everything: bool = False):
 @cache
 def _current_query(with_areas: bool, with_everything: bool):
     """Built once for each choice of what to load: most pages start with it. The content areas
-    alone come in the same statement (a handful of rows)."""
+    alone (the home page) come in the same statement (a handful of rows), and so does the
+    campaign's assessment period (or its absence): the home page asks for it next."""
     if with_areas and not with_everything:
-        stmt = select(Campaign).options(joinedload(Campaign.content_areas))
+        stmt = select(Campaign).options(
+            joinedload(Campaign.content_areas), joinedload(Campaign.assessment_period)
+        )
     else:
         stmt = campaign_query(with_areas, with_everything)
     return stmt.order_by(Campaign.starts_on.desc(), Campaign.id.desc()).limit(1)

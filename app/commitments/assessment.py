@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -49,6 +49,10 @@ RESULTS = tuple(result.value for result in AssessmentResult)
 
 
 def period_of(campaign: Campaign) -> AssessmentPeriod | None:
+    """The campaign's assessment period: as loaded with the campaign (the home page's
+    statement), else read."""
+    if "assessment_period" not in inspect(campaign).unloaded:
+        return campaign.assessment_period
     return db.session.get(AssessmentPeriod, campaign.id)
 
 

@@ -22,6 +22,7 @@ from app.voting import queries as voting_queries
 from app.voting import services as voting
 from app.web.filters import local_today
 from app.web.htmx import render
+from app.web.menu import sits_on_a_council
 from app.web.picker import search_people
 
 bp = Blueprint("main", __name__)
@@ -70,8 +71,13 @@ def home():
 
 
 def _links(*endpoints: str) -> dict[str, str]:
-    """URLs of the endpoints that exist (each feature adds its own as it lands)."""
-    return {e: url_for(e) for e in endpoints if e in current_app.view_functions}
+    """URLs of the endpoints that exist (each feature adds its own as it lands), built once
+    per app and prefix: the home page is the most seen."""
+    key = (endpoints, request.script_root)
+    known = current_app.extensions.setdefault("thidua.home_links", {})
+    if key not in known:
+        known[key] = {e: url_for(e) for e in endpoints if e in current_app.view_functions}
+    return known[key]
 
 
 def _commitment_tasks(campaign) -> dict:
@@ -120,7 +126,9 @@ def _initiative_tasks() -> dict:
     queries."""
     tasks = {
         "my_initiatives": initiatives.my_recent(current_user),
-        "to_judge": council_queries.to_judge_count(current_user),
+        "to_judge": (
+            council_queries.to_judge_count(current_user) if sits_on_a_council(current_user) else 0
+        ),
     }
     if current_user.has_role(Role.OFFICER):
         tasks["to_review"] = initiatives.waiting_for_review()

@@ -56,6 +56,11 @@ class Campaign(db.Model):
         order_by="CommendationForm.position",
         lazy="raise_on_sql",
     )
+    # Read only, for the home page's one statement (`assessment.period_of` reads it when
+    # loaded); the period is set through `assessment.set_period`.
+    assessment_period: Mapped["AssessmentPeriod | None"] = relationship(  # noqa: F821
+        viewonly=True, lazy="raise_on_sql"
+    )
 
     def is_registration_open(self, today: date) -> bool:
         return self.registration_deadline is None or today <= self.registration_deadline

@@ -5,7 +5,7 @@ its links loaded alongside, whatever the number of stories."""
 from functools import cache
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
 from app.models.directory import User
@@ -62,8 +62,11 @@ def load(story_id: int) -> Story | None:
 
 @cache
 def _latest_query():
-    """Built once: the home page asks it of everyone."""
-    return _newest_first(select(Story).where(Story.status == StoryStatus.PUBLISHED)).limit(1)
+    """Built once: the home page asks it of everyone, and shows the title and summary (the
+    body, often pages long, is not read)."""
+    shown = load_only(Story.id, Story.title, Story.summary, Story.published_at, raiseload=True)
+    stmt = select(Story).where(Story.status == StoryStatus.PUBLISHED).options(shown)
+    return _newest_first(stmt).limit(1)
 
 
 def latest_published() -> Story | None:

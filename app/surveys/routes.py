@@ -26,6 +26,7 @@ from app.campaigns.services import current_campaign
 from app.documents import XLSX_MIMETYPE, content_disposition
 from app.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
+from app.loading import expired, kept_after_commit
 from app.models.directory import Role
 from app.models.surveys import QuestionKind, Survey
 from app.surveys import answering, results, services
@@ -542,8 +543,6 @@ def answer(survey_id: int):
         return render(ANSWER, **_answer_context(survey, page, back, {}, answers=stored))
     if not ButtonForm().validate_on_submit():
         abort(400)
-    # Read before saving: a commit expires the survey, and reading it again reloads its
-    # questions too.
     survey_id, anonymous = survey.id, survey.is_anonymous
     action = request.form.get("action", "next")
     questions = all_pages[page][1]
@@ -554,15 +553,20 @@ def answer(survey_id: int):
         return render(ANSWER, status=422, **context)
     if not result.errors:
         try:
-            draft, token = answering.save_page(survey, current_user, token, page, result, now)
+            # The survey with its questions and the person stay loaded for the submission.
+            with kept_after_commit():
+                draft, token = answering.save_page(survey, current_user, token, page, result, now)
         except (InvalidTransition, NotAllowed) as error:
             flash(error.message, "warning")
             return redirect(url_for("surveys.index"), 303)
         _keep_token(survey_id, anonymous, token)
     if action == "submit" and page == last:
+        if draft is not None:
+            db.session.expire(draft)  # submitted as stored, with what another tab saved
+        if expired(survey, "sections", "questions"):  # a rollback on the way
+            survey = services.load(survey_id)
         try:
-            # save_page committed: the survey is read again with its questions.
-            code = answering.submit(services.load(survey_id), current_user, token, now)
+            code = answering.submit(survey, current_user, token, now)
         except ValidationFailed as error:
             first = int(error.errors.pop("page", ["0"])[0])
             flash(_("Some required questions have no answer yet."), "warning")

@@ -17,6 +17,7 @@ from app.campaigns.services import current_campaign
 from app.documents import XLSX_MIMETYPE, content_disposition
 from app.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
+from app.loading import expired, kept_after_commit
 from app.models.directory import Role
 from app.models.voting import VotingRound
 from app.voting import exports, queries, services
@@ -97,17 +98,20 @@ def index():
     )
 
 
-def _show_context(round_: VotingRound, **extra) -> dict:
-    """What the round's page shows the current user (a bounded number of queries)."""
+def _show_context(round_: VotingRound, authored: set[int] | None = None, **extra) -> dict:
+    """What the round's page shows the current user (a bounded number of queries); `authored`,
+    the user's own candidates, when the request has them already."""
     now = services.now_utc()
     eligible = not round_.is_draft and services.is_eligible(current_user, round_)
+    if authored is None and eligible:
+        authored = services.authored_candidates(round_, current_user)
     context = {
         "round": round_,
         "now": now,
         "phase": round_.phase(now),
         "eligible": eligible,
         "ballot": services.ballot_of(round_, current_user) if eligible else None,
-        "authored": services.authored_candidates(round_, current_user) if eligible else set(),
+        "authored": authored if eligible else set(),
         "can_manage": services.is_manager(current_user),
         "can_oversee": services.is_overseer(current_user),
         "can_see_results": services.can_see_results(current_user, round_, now),
@@ -140,12 +144,18 @@ def vote(round_id: int):
     form = VoteForm()
     if not form.validate_on_submit() or form.candidate.data is None:
         abort(400)
-    action = (
-        services.withdraw_vote if request.form.get("action") == "withdraw" else services.cast_vote
-    )
+    # Asked once: the vote refuses the person's own candidates and the page marks them.
+    authored = services.authored_candidates(round_, current_user)
+    candidate, now = form.candidate.data, services.now_utc()
     message, status = None, 200
     try:
-        changed = action(round_, current_user, form.candidate.data, services.now_utc())
+        # The page after the vote is drawn from the round, its candidates and the person as
+        # read before it (a vote changes none of them): the commit leaves them loaded.
+        with kept_after_commit():
+            if request.form.get("action") == "withdraw":
+                changed = services.withdraw_vote(round_, current_user, candidate, now)
+            else:
+                changed = services.cast_vote(round_, current_user, candidate, now, authored)
     except NotAllowed:
         abort(403)
     except InvalidTransition as error:
@@ -156,12 +166,13 @@ def vote(round_id: int):
         if message:
             flash(message, "warning" if status == 422 else "success")
         return redirect(url_for("voting.show", round_id=round_.id, _anchor="vote-status"), 303)
-    round_ = queries.load(round_id)
+    if expired(round_, "candidates"):  # a refusal, a retry or a vote already there
+        round_ = queries.load(round_id)
     return render(
         SHOW,
         ("candidates", "vote_status"),
         status=status,
-        **_show_context(round_, message=message, is_error=status == 422, oob=True),
+        **_show_context(round_, authored, message=message, is_error=status == 422, oob=True),
     )
 
 

@@ -507,7 +507,9 @@ class VoteRefused(InvalidTransition):
     """A vote the rules do not allow; the message says why."""
 
 
-def _check_can_vote(round_: VotingRound, voter: User, candidate_id: int, now: datetime) -> None:
+def _check_can_vote(
+    round_: VotingRound, voter: User, candidate_id: int, now: datetime, authored: set[int] | None
+) -> None:
     if round_.is_draft or now < round_.opens_at:
         raise VoteRefused(_("Voting has not opened yet."))
     if now >= round_.closes_at:
@@ -516,7 +518,9 @@ def _check_can_vote(round_: VotingRound, voter: User, candidate_id: int, now: da
         raise NotAllowed(_("You are not among the voters of this round."))
     if not any(c.id == candidate_id for c in round_.candidates):
         raise VoteRefused(_("This initiative is not a candidate of the round."))
-    if candidate_id in authored_candidates(round_, voter):
+    if authored is None:
+        authored = authored_candidates(round_, voter)
+    if candidate_id in authored:
         raise VoteRefused(_("You cannot vote for an initiative you wrote or co-wrote."))
 
 
@@ -548,10 +552,17 @@ def _retrying(change):
     )
 
 
-def cast_vote(round_: VotingRound, voter: User, candidate_id: int, now: datetime) -> bool:
+def cast_vote(
+    round_: VotingRound,
+    voter: User,
+    candidate_id: int,
+    now: datetime,
+    authored: set[int] | None = None,
+) -> bool:
     """Vote for a candidate. True when a vote was added, False when it was already there;
-    VoteRefused (or NotAllowed) with the reason otherwise."""
-    _check_can_vote(round_, voter, candidate_id, now)
+    VoteRefused (or NotAllowed) with the reason otherwise. `authored`: the voter's own
+    candidates in the round (`authored_candidates`), when the caller has them already."""
+    _check_can_vote(round_, voter, candidate_id, now, authored)
     round_id, max_votes, title = round_.id, round_.max_votes, round_.title
 
     def change() -> bool:

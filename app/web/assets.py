@@ -11,10 +11,13 @@ YEAR = 365 * 24 * 3600
 
 
 class Versions:
-    """The content hash of each static file, read once (again when the file changes)."""
+    """The content hash of each static file, read once; with `watch` (the debug server), again
+    when the file changes. Deployed, the files change only with an upgrade, which restarts the
+    workers: no file is looked at again for each of a page's static links."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, watch: bool = False):
         self.folder = Path(folder)
+        self.watch = watch
         self._known: dict[str, tuple[float, str]] = {}
         # Each name's path inside the folder (None outside it), resolved once: resolving walks
         # every component of the path, for each of the page's dozen static links.
@@ -27,11 +30,13 @@ class Versions:
         return self._paths[filename]
 
     def of(self, filename: str) -> str | None:
+        known = self._known.get(filename)
+        if known is not None and not self.watch:
+            return known[1]
         path = self._path(filename)
         if path is None or not path.is_file():
             return None
         mtime = path.stat().st_mtime
-        known = self._known.get(filename)
         if known is None or known[0] != mtime:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
             known = self._known[filename] = (mtime, digest)
@@ -39,7 +44,7 @@ class Versions:
 
 
 def register(app: Flask) -> None:
-    versions = Versions(app.static_folder)
+    versions = Versions(app.static_folder, watch=app.debug)
 
     @app.url_defaults
     def add_version(endpoint: str, values: dict) -> None:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.models.directory import Role
@@ -20,10 +21,15 @@ class MenuItem:
     also_for: Callable | None = None
 
 
-def _sits_on_a_council(user) -> bool:
-    from app.councils.services import sits_on_a_council
+def sits_on_a_council(user) -> bool:
+    """Whether the user is a member of a council, asked once per request: the menu shows the
+    councils to members, and the home page asks what is left to judge only of them."""
+    from app.councils import services
 
-    return sits_on_a_council(user)
+    known = request.environ.setdefault("thidua.council_seat", {})
+    if user.id not in known:
+        known[user.id] = services.sits_on_a_council(user)
+    return known[user.id]
 
 
 # The officer's and the leaders' tools, in one group so the menu keeps to one line.
@@ -57,7 +63,7 @@ MENU = (
         _l("Initiative council"),
         (Role.OFFICER, Role.LEADER),
         _l("Initiatives"),
-        also_for=_sits_on_a_council,
+        also_for=sits_on_a_council,
     ),
     MenuItem("voting.index", _l("Voting")),
     MenuItem("surveys.index", _l("Surveys")),
@@ -79,14 +85,15 @@ MENU = (
 
 def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
     """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order.
-    Built once per set of items shown and kept by the app: it is on every page."""
+    Built once per set of items shown and language, its labels translated, and kept by the
+    app: it is on every page."""
     shown = tuple(
         number
         for number, item in enumerate(MENU)
         if item.endpoint in current_app.view_functions
         and (user.has_role(*item.roles) or (item.also_for is not None and item.also_for(user)))
     )
-    key = (shown, request.script_root)
+    key = (shown, request.script_root, str(get_locale()))
     built = current_app.extensions.setdefault("thidua.menus", {})
     if key not in built:
         built[key] = _grouped(MENU[number] for number in shown)
@@ -96,9 +103,10 @@ def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
 def _grouped(items) -> list[tuple[object, list[tuple[str, object, str]]]]:
     groups: list[tuple[object, list]] = []
     for item in items:
-        entry = (url_for(item.endpoint), item.label, item.endpoint)
-        if groups and item.group is not None and str(groups[-1][0]) == str(item.group):
+        entry = (url_for(item.endpoint), str(item.label), item.endpoint)
+        group = None if item.group is None else str(item.group)
+        if groups and group is not None and groups[-1][0] == group:
             groups[-1][1].append(entry)
         else:
-            groups.append((item.group, [entry]))
+            groups.append((group, [entry]))
     return groups

@@ -41,3 +41,23 @@ def test_another_version_is_not_kept(client, query):
         assert not response.cache_control.immutable
     finally:
         response.close()
+
+
+@pytest.mark.parametrize("watch", [False, True])
+def test_a_changed_file_gets_a_new_version_only_on_the_debug_server(tmp_path, watch):
+    """Deployed, a file is hashed once (an upgrade restarts the workers); the debug server
+    hashes it again when it changes."""
+    import os
+
+    from app.web.assets import Versions
+
+    script = tmp_path / "app.js"
+    script.write_text("one();")
+    versions = Versions(str(tmp_path), watch=watch)
+    first = versions.of("app.js")
+    assert first == hashlib.sha256(b"one();").hexdigest()[:12]
+    script.write_text("two();")
+    os.utime(script, (1, 1))
+    expected = hashlib.sha256(b"two();").hexdigest()[:12] if watch else first
+    assert versions.of("app.js") == expected
+    assert versions.of("../outside.js") is None and versions.of("missing.js") is None

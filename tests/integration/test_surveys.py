@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.surveys import Survey, SurveyQuestion, SurveyResponse
+from app.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from app.surveys import answering, services
 from tests.conftest import csrf_token, post, sign_in
 from tests.factories import make_campaign, make_unit, make_user
@@ -304,6 +304,18 @@ def test_preview_shows_every_kind_as_staff_see_it(client, login, people, campaig
 # Answering --------------------------------------------------------------------------------------
 
 
+def _two_pages(campaign, officer, first_page) -> Survey:
+    """A named survey: `first_page`, then a section "Phần hai" with the question "Đề xuất"."""
+    survey = make_survey(campaign, officer, questions=first_page, is_anonymous=False)
+    loaded = services.load(survey.id)
+    services.add_section(_seen(officer), loaded, {"title": "Phần hai"})
+    loaded = services.load(survey.id)
+    services.add_question(
+        _seen(officer), loaded, loaded.sections[1], question("long_text", "Đề xuất")
+    )
+    return services.load(survey.id)
+
+
 def test_answering_errors_keep_the_answers_then_a_draft_resumes_and_submits(
     client, login, people, campaign
 ):
@@ -311,14 +323,7 @@ def test_answering_errors_keep_the_answers_then_a_draft_resumes_and_submits(
         question("single", "Đồng chí ở khối nào?", ("Phòng", "Trung tâm"), is_required=True),
         question("number", "Số lớp tập huấn", number_min=0, number_max=10),
     )
-    survey = make_survey(campaign, people["officer"], questions=first_page, is_anonymous=False)
-    loaded = services.load(survey.id)
-    services.add_section(_seen(people["officer"]), loaded, {"title": "Phần hai"})
-    loaded = services.load(survey.id)
-    services.add_question(
-        _seen(people["officer"]), loaded, loaded.sections[1], question("long_text", "Đề xuất")
-    )
-    survey = services.load(survey.id)
+    survey = _two_pages(campaign, people["officer"], first_page)
     q = by_text(survey)
     choice = str(q["Đồng chí ở khối nào?"].options[1].id)  # before a request expires it
     login(people["staff"])
@@ -381,6 +386,35 @@ def test_answering_errors_keep_the_answers_then_a_draft_resumes_and_submits(
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
     again = client.get(url)
     assert again.status_code == 303 and "/surveys/" in again.headers["Location"]
+
+
+def test_the_last_page_submits_without_reading_the_survey_and_the_person_again(
+    client, login, people, campaign, count_queries
+):
+    """Saving the last page commits; the submission after it works from the survey, its
+    questions and the person as read for the page (the draft is read again, as stored)."""
+    first_page = (
+        question("single", "Đồng chí ở khối nào?", ("Phòng", "Trung tâm"), is_required=True),
+    )
+    survey = _two_pages(campaign, people["officer"], first_page)
+    q = by_text(survey)
+    choice = str(q["Đồng chí ở khối nào?"].options[0].id)
+    login(people["staff"])
+    url = f"/surveys/{survey.id}/answer"
+    first = {"page": "0", "action": "next", answering.field_name(q["Đồng chí ở khối nào?"]): choice}
+    assert post(client, url, first).headers["Location"].endswith("page=1")
+    token = csrf_token(client, url + "?page=1")
+    last = {"csrf_token": token, "page": "1", "action": "submit"}
+    last[answering.field_name(q["Đề xuất"])] = "Số hóa hồ sơ."
+    with count_queries() as statements:
+        done = client.post(url, data=last)
+    assert done.headers["Location"].endswith(f"/surveys/{survey.id}/thanks")
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert sum("surveys.is_anonymous" in s for s in selects) == 1
+    assert sum("survey_questions.kind" in s for s in selects) == 1
+    assert sum("users.password_hash" in s for s in selects) == 1
+    stored = db.session.scalars(select(SurveyAnswer.text_value)).all()
+    assert "Số hóa hồ sơ." in stored and len(stored) == 2
 
 
 def _seen(user):

@@ -331,6 +331,37 @@ def test_voting_with_htmx_swaps_the_cards_and_the_counter_out_of_band(
     assert response.headers["Vary"] == "HX-Request" or "HX-Request" in response.headers["Vary"]
 
 
+def test_a_vote_s_page_is_drawn_without_reading_the_round_and_the_voter_again(
+    client, login, people, ballot, count_queries
+):
+    """The round, its candidates, the voter and the voter's own candidates are read once per
+    vote (before it); a vote already there rolls back, and its page reads the round again."""
+    round_, ids = ballot
+    login(people["voter"])
+    url, token = f"/voting/{round_.id}/ballot", csrf_token(client, "/")
+
+    def vote(action: str) -> tuple[str, dict[str, int]]:
+        data = {"csrf_token": token, "candidate": ids[1], "action": action}
+        with count_queries() as statements:
+            response = client.post(url, data=data, headers=HX)
+        assert response.status_code == 200
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        return response.get_data(as_text=True), {
+            "round": sum("voting_rounds.max_votes" in s for s in selects),
+            "candidates": sum("voting_candidates.summary" in s for s in selects),
+            "voter": sum("users.password_hash" in s for s in selects),
+            "authored": sum("JOIN initiative_authors" in s for s in selects),
+        }
+
+    once = {"round": 1, "candidates": 1, "voter": 1, "authored": 1}
+    page, reads = vote("cast")
+    assert "Bạn còn 2 phiếu" in page and reads == once
+    page, reads = vote("cast")
+    assert "Bạn còn 2 phiếu" in page and reads["round"] == 2
+    page, reads = vote("withdraw")
+    assert "Bạn còn 3 phiếu" in page and reads == once
+
+
 def test_the_fourth_vote_is_disabled_then_refused_and_a_vote_can_be_moved(
     client, login, people, ballot
 ):

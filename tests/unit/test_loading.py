@@ -3,6 +3,8 @@ candidates and a survey with its sections, questions and options, in a fixed num
 statements; loading again after a commit gives what is stored now; a collection the session
 holds with uncommitted changes is kept."""
 
+from sqlalchemy import text
+
 from app.extensions import db
 from app.models.surveys import SurveySection
 from app.surveys import services as surveys
@@ -61,3 +63,28 @@ def test_a_collection_changed_in_the_session_is_kept(app):
     survey.sections.append(SurveySection(position=2, title="Phần hai"))
     again = surveys.load(survey.id)
     assert again is survey and [s.title for s in again.sections][-1] == "Phần hai"
+
+
+def test_a_commit_inside_kept_after_commit_leaves_the_round_loaded_and_a_rollback_does_not(
+    app, count_queries
+):
+    from app.loading import expired, kept_after_commit
+
+    campaign = make_campaign()
+    round_id = make_round(campaign, candidates(campaign, 4), make_officer()).id
+    round_ = rounds.load(round_id)
+    with kept_after_commit():
+        db.session.commit()
+    assert db.session().expire_on_commit  # as it was after the block
+    with count_queries() as statements:
+        titles = [c.title for c in round_.candidates]
+    assert statements == [] and len(titles) == 4
+    assert not expired(round_, "candidates")
+    with kept_after_commit():
+        db.session.execute(text("SELECT 1"))  # a transaction, as a vote's
+        db.session.rollback()
+        assert round_.title  # a retry reads the columns again...
+    assert expired(round_, "candidates")  # ...not the candidates: load it again
+    assert not expired(rounds.load(round_id), "candidates")
+    db.session.commit()
+    assert expired(round_)
