@@ -83,7 +83,7 @@ MENU = (
 )
 
 
-def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
+def menu_for(user) -> list[tuple[str | None, list[tuple[str, str, str]]]]:
     """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order.
     Built once per set of items shown and language, its labels translated, and kept by the
     app: it is on every page."""
@@ -100,8 +100,8 @@ def menu_for(user) -> list[tuple[object, list[tuple[str, object, str]]]]:
     return built[key]
 
 
-def _grouped(items) -> list[tuple[object, list[tuple[str, object, str]]]]:
-    groups: list[tuple[object, list]] = []
+def _grouped(items) -> list[tuple[str | None, list[tuple[str, str, str]]]]:
+    groups: list[tuple[str | None, list]] = []
     for item in items:
         entry = (url_for(item.endpoint), str(item.label), item.endpoint)
         group = None if item.group is None else str(item.group)
