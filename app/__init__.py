@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app import config as app_config
+from app import transactions
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.web.request import NFCRequest
 
@@ -79,6 +80,9 @@ def register_extensions(app: Flask) -> None:
     from app.web.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            transactions.watch(engine)
     migrate.init_app(
         app,
         db,

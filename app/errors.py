@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from app import transactions
 from app.web import request_ids
 
 
@@ -116,10 +117,10 @@ def register_error_handlers(app: Flask) -> None:
         return _without_database("errors/503.html"), 503, {"Retry-After": "30"}
 
     @app.teardown_appcontext
-    def end_session(_error) -> None:
+    def end_session(error) -> None:
         # Before Flask-SQLAlchemy's own teardown (teardowns run last registered first): a
         # connection cut after the answer was made must not turn it into an error.
-        _end_session()
+        _end_session(keep_prepared=error is None)
 
 
 # PostgreSQL's codes for a database that cannot take the request now (besides the connection
@@ -160,13 +161,17 @@ def _without_database(template: str) -> str:
     return render_template(template, request_id=request_ids.current())
 
 
-def _end_session() -> None:
-    """Roll the request's session back and forget it. When the connection is already gone (a
-    database restart), closing fails: the session is dropped all the same, and the pool's
+def _end_session(keep_prepared: bool = False) -> None:
+    """Roll the request's session back and forget it; after a request that ended well, a
+    transaction that only read is committed instead (app/transactions.py: on PostgreSQL, so
+    that the connection keeps its prepared statements). When the connection is already gone (a
+    database restart), ending fails: the session is dropped all the same, and the pool's
     pre-ping replaces the connection for the next request."""
     from app.extensions import db
 
     try:
+        if keep_prepared and db.session.registry.has():
+            transactions.commit_if_read_only(db.session())
         db.session.remove()
     except DBAPIError as failure:
         current_app.logger.warning("Database connection lost: %s", failure.orig)
