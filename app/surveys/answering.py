@@ -272,6 +272,10 @@ def _open_or_refuse(survey: Survey, user: User, now: datetime) -> None:
         raise InvalidTransition(_("The survey is not open for answers."))
 
 
+# save_page's `draft` when the caller has not looked for it.
+NOT_LOOKED_UP = object()
+
+
 def has_answered(survey: Survey, user: User) -> bool:
     return (
         db.session.scalar(
@@ -302,14 +306,23 @@ def find_draft(survey: Survey, user: User, token: str | None) -> SurveyDraft | N
 
 
 def save_page(
-    survey: Survey, user: User, token: str | None, page: int, result: PageResult, now: datetime
+    survey: Survey,
+    user: User,
+    token: str | None,
+    page: int,
+    result: PageResult,
+    now: datetime,
+    draft: SurveyDraft | object | None = NOT_LOOKED_UP,
 ) -> tuple[SurveyDraft, str | None]:
     """Keep a page's answers in the draft (made if needed). Returns the draft and, for an
-    anonymous survey, the token the session must keep."""
+    anonymous survey, the token the session must keep. `draft`: the person's draft, or None,
+    when the caller has found it in this transaction after checking that the person has not
+    answered (the answer page does both before reading the page): not asked again."""
     _open_or_refuse(survey, user, now)
-    if has_answered(survey, user):
-        raise InvalidTransition(_("You have already answered this survey."))
-    draft = find_draft(survey, user, token)
+    if draft is NOT_LOOKED_UP:
+        if has_answered(survey, user):
+            raise InvalidTransition(_("You have already answered this survey."))
+        draft = find_draft(survey, user, token)
     if draft is None:
         if survey.is_anonymous:
             token = secrets.token_urlsafe(32)

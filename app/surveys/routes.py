@@ -555,7 +555,9 @@ def answer(survey_id: int):
         try:
             # The survey with its questions and the person stay loaded for the submission.
             with kept_after_commit():
-                draft, token = answering.save_page(survey, current_user, token, page, result, now)
+                draft, token = answering.save_page(
+                    survey, current_user, token, page, result, now, draft=draft
+                )
         except (InvalidTransition, NotAllowed) as error:
             flash(error.message, "warning")
             return redirect(url_for("surveys.index"), 303)

@@ -392,7 +392,8 @@ def test_the_last_page_submits_without_reading_the_survey_and_the_person_again(
     client, login, people, campaign, count_queries
 ):
     """Saving the last page commits; the submission after it works from the survey, its
-    questions and the person as read for the page (the draft is read again, as stored)."""
+    questions and the person as read for the page (the draft is read again, as stored); saving
+    the page does not ask again what the page has just asked."""
     first_page = (
         question("single", "Đồng chí ở khối nào?", ("Phòng", "Trung tâm"), is_required=True),
     )
@@ -413,6 +414,10 @@ def test_the_last_page_submits_without_reading_the_survey_and_the_person_again(
     assert sum("surveys.is_anonymous" in s for s in selects) == 1
     assert sum("survey_questions.kind" in s for s in selects) == 1
     assert sum("users.password_hash" in s for s in selects) == 1
+    # Whether the person has answered, and their draft: asked by the page, which saving the
+    # page does not ask again, then by the submission after the page's commit.
+    assert sum("FROM survey_participations" in s for s in selects) == 2
+    assert sum("FROM survey_drafts" in s for s in selects) == 2
     stored = db.session.scalars(select(SurveyAnswer.text_value)).all()
     assert "Số hóa hồ sơ." in stored and len(stored) == 2
 
