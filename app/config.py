@@ -34,7 +34,9 @@ ENV_BOOLS = ("SESSION_COOKIE_SECURE", "SMTP_STARTTLS", "RATELIMIT_ENABLED")
 class Defaults:
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # set by create_app to the SQLite file in instance/
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pre-ping on every checkout: on PostgreSQL app/transactions.py checks a connection
+    # only after it has been idle (a round trip per request saved); SQLite needs none.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 5000
 
     SESSION_COOKIE_HTTPONLY = True

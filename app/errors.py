@@ -165,8 +165,8 @@ def _end_session(keep_prepared: bool = False) -> None:
     """Roll the request's session back and forget it; after a request that ended well, a
     transaction that only read is committed instead (app/transactions.py: on PostgreSQL, so
     that the connection keeps its prepared statements). When the connection is already gone (a
-    database restart), ending fails: the session is dropped all the same, and the pool's
-    pre-ping replaces the connection for the next request."""
+    database restart), ending fails: the session is dropped all the same, and the pool replaces
+    the connection for the next request (the failure renewed the pool)."""
     from app.extensions import db
 
     try:

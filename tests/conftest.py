@@ -74,7 +74,7 @@ def make_app(database, tmp_path, **overrides):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": uri,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **engine_options},
+        "SQLALCHEMY_ENGINE_OPTIONS": dict(engine_options),
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "RATELIMIT_STORAGE_URI": "memory://",
         # Tests change data through factories, which leave no audit entry: figures are read

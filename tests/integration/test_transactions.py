@@ -1,12 +1,16 @@
 """How a request's transaction ends (app/transactions.py): on PostgreSQL a transaction that only
 read is committed, so that psycopg keeps its prepared statements (it forgets them on every
 ROLLBACK) and the server plans a page's statements once per connection; anything written and
-not committed, sent or not, is still rolled back, on both databases."""
+not committed, sent or not, is still rolled back, on both databases. A connection idle in the
+pool is checked before use; one in steady use is not."""
+
+import time
 
 import pytest
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import create_engine, event, func, select, text, update
 from sqlalchemy.pool import StaticPool
 
+from app import transactions
 from app.extensions import db
 from app.models.directory import Unit, User
 from app.transactions import commit_if_read_only
@@ -92,3 +96,47 @@ def test_a_request_that_wrote_without_committing_is_rolled_back(app, client, log
     assert client.get("/_test/write-without-commit").get_data(as_text=True) == "written"
     db.session.expire_all()
     assert db.session.get(User, person.id).full_name == full_name
+
+
+def _cut(database) -> None:
+    """End every connection of the test's app on the server, as a database restart does, and
+    wait until they are gone."""
+    url, options = database
+    name = options["connect_args"]["application_name"]
+    admin = create_engine(url)
+    mine = "WHERE application_name = :name AND pid <> pg_backend_pid()"
+    try:
+        with admin.begin() as connection:
+            ended = connection.execute(
+                text(f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity {mine}"),
+                {"name": name},
+            ).scalar()
+        assert ended >= 1
+        for _ in range(100):
+            with admin.connect() as connection:
+                left = connection.execute(
+                    text(f"SELECT count(*) FROM pg_stat_activity {mine}"), {"name": name}
+                ).scalar()
+            if not left:
+                return
+            time.sleep(0.05)
+        raise AssertionError("the connections did not end")
+    finally:
+        admin.dispose()
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize(("idle_limit", "status"), [(0.0, 200), (3600.0, 503)])
+def test_a_connection_idle_in_the_pool_is_checked_before_use(
+    app, client, login, database, monkeypatch, idle_limit, status
+):
+    login()
+    assert client.get("/").status_code == 200
+    db.session.remove()  # the test's own session gives its connection back too
+    # Idle longer than the limit (0 s): checked, found cut, replaced, and the request goes
+    # through. Used a moment ago (limit 1 h): not checked, and the request meets the cut.
+    monkeypatch.setattr(transactions, "PING_AFTER_IDLE_SECONDS", idle_limit)
+    _cut(database)
+    assert client.get("/").status_code == status
+    # Either way the pool is renewed: the next request goes through.
+    assert client.get("/").status_code == 200
