@@ -40,8 +40,9 @@ def watch(engine: Engine) -> None:
         return
     event.listen(engine, "begin", _began)
     event.listen(engine, "before_cursor_execute", _sent)
-    event.listen(engine.pool, "checkin", _returned)
-    event.listen(engine.pool, "checkout", partial(_ping_if_idle, engine))
+    # Pool events given to the engine: they follow it to a new pool (Engine.dispose).
+    event.listen(engine, "checkin", _returned)
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine))
 
 
 def _returned(dbapi_connection, record) -> None:
@@ -73,6 +74,8 @@ def commit_if_read_only(session: Session) -> bool:
     it did. Anything written, sent or not, is left for the rollback that ends the request.
     For the end of a request (app/errors.py), just before the session is closed."""
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    if not session.get_transaction().is_active:  # a failed flush waits for its rollback
         return False
     connection = session.connection()
     if connection.dialect.name != "postgresql" or connection.info.get(WROTE, True):
