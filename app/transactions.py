@@ -73,12 +73,14 @@ def commit_if_read_only(session: Session) -> bool:
     """Commit the session's transaction when it has written nothing (PostgreSQL only); True if
     it did. Anything written, sent or not, is left for the rollback that ends the request.
     For the end of a request (app/errors.py), just before the session is closed."""
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+    if not session.in_transaction():
         return False
     if not session.get_transaction().is_active:  # a failed flush waits for its rollback
         return False
-    connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.info.get(WROTE, True):
+    # Only connections `watch` follows (PostgreSQL's) carry the mark; any other counts as written.
+    if session.connection().info.get(WROTE, True):
+        return False
+    if session.new or session.dirty or session.deleted:
         return False
     before, session.expire_on_commit = session.expire_on_commit, False
     try:

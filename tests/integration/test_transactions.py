@@ -8,6 +8,7 @@ import time
 
 import pytest
 from sqlalchemy import create_engine, event, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from app import transactions
@@ -64,7 +65,7 @@ def test_a_transaction_that_only_read_is_committed_on_postgresql_only(app):
 
 
 def test_what_was_written_and_not_committed_is_still_rolled_back(app):
-    unit = make_unit("Phòng Tổng hợp")
+    unit = make_unit("Phòng Tổng hợp", code="TH")
     ends = _ends(db.engine)
     # Sent to the database, not committed.
     db.session.execute(update(Unit).where(Unit.id == unit.id).values(name="Đã đổi"))
@@ -77,6 +78,12 @@ def test_what_was_written_and_not_committed_is_still_rolled_back(app):
     # A savepoint counts as a write too.
     with db.session.begin_nested():
         db.session.execute(select(Unit.id))
+    assert commit_if_read_only(db.session()) is False
+    db.session.rollback()
+    # A flush that failed waits for its rollback: no commit, and no error either.
+    db.session.add(Unit(name="Trùng mã", code="TH"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
     assert commit_if_read_only(db.session()) is False
     db.session.rollback()
     assert "commit" not in ends
