@@ -101,11 +101,22 @@ def register_extensions(app: Flask) -> None:
     app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from app.auth.services import load_user
-
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(_load_signed_in)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
+
+
+def _load_signed_in(token: str):
+    """Flask-Login's loader: the person of this session token, with what every page's menu and
+    bell show of them kept for the request."""
+    from app.auth.services import load_visit
+    from app.web.menu import remember_visit
+
+    visit = load_visit(token)
+    if visit is None:
+        return None
+    remember_visit(visit)
+    return visit.user
 
 
 def register_web(app: Flask) -> None:

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
-    HiddenField,
     RadioField,
     SelectMultipleField,
     StringField,
@@ -20,7 +19,6 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.commitments.forms import optional_int
 from app.councils.forms import WholeNumberField
 from app.models.voting import DESCRIPTION_MAX, MAX_VOTES_LIMIT, TITLE_MAX, ResultsMode
 from app.text import clean
@@ -144,13 +142,6 @@ class CandidatesForm(FlaskForm):
     initiative_ids = SelectMultipleField(
         _l("Initiatives to put forward"), coerce=int, validate_choice=False
     )
-
-
-class VoteForm(FlaskForm):
-    """A vote or its withdrawal: the candidate travels in the body, never in the URL."""
-
-    candidate = HiddenField(filters=[optional_int])
-    action = HiddenField()
 
 
 class ReceiptForm(FlaskForm):

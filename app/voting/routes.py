@@ -28,7 +28,6 @@ from app.voting.forms import (
     CandidatesForm,
     ReceiptForm,
     RoundForm,
-    VoteForm,
     to_wall_clock,
 )
 from app.web.access import role_required
@@ -116,8 +115,6 @@ def _show_context(round_: VotingRound, authored: set[int] | None = None, **extra
         "can_oversee": services.is_overseer(current_user),
         "can_see_results": services.can_see_results(current_user, round_, now),
         "problems": services.publishing_problems(round_, now) if round_.is_draft else [],
-        "button": ButtonForm(formdata=None),
-        "vote_form": VoteForm(formdata=None),
         "message": None,
         "oob": False,
     }
@@ -141,12 +138,14 @@ def show(round_id: int):
 def vote(round_id: int):
     """Cast or withdraw a vote (the candidate and the action are in the form)."""
     round_ = get_round(round_id)
-    form = VoteForm()
-    if not form.validate_on_submit() or form.candidate.data is None:
+    # The CSRF token was checked before the view, as for every POST (CSRFProtect); a form
+    # object would check it again and cost more than the rest of the request's parsing.
+    candidate = request.form.get("candidate", type=int)
+    if candidate is None:
         abort(400)
     # Asked once: the vote refuses the person's own candidates and the page marks them.
     authored = services.authored_candidates(round_, current_user)
-    candidate, now = form.candidate.data, services.now_utc()
+    now = services.now_utc()
     message, status = None, 200
     try:
         # The page after the vote is drawn from the round, its candidates and the person as

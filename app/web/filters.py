@@ -18,7 +18,7 @@ from app.web.labels import (
     RESULT_LABELS,
     ROLE_LABELS,
 )
-from app.web.menu import menu_for
+from app.web.menu import menu_for, unread_notifications
 
 
 def local_zone() -> ZoneInfo:
@@ -109,13 +109,6 @@ def _percent(value: float, locale: str) -> str:
     return format_percent(value / 100, "#,##0.#%", locale=locale)
 
 
-def _unread_notifications(user) -> int:
-    """The bell's count: the signed-in user's notifications not yet read (one query)."""
-    from app.notifications.services import unread_count
-
-    return unread_count(user.id)
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -131,6 +124,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["menu_for"] = menu_for
-    app.jinja_env.globals["unread_notifications"] = _unread_notifications
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -21,14 +21,38 @@ class MenuItem:
     also_for: Callable | None = None
 
 
+SEATS = "thidua.council_seat"
+UNREAD = "thidua.unread"
+
+
+def remember_visit(visit) -> None:
+    """Keep for this request what the signed-in person's loading brought with it (an
+    `app.auth.services.Visit`): the menu and the bell then ask nothing more. They show the
+    state as the request started, as a page drawn after a change in the same request may."""
+    request.environ.setdefault(SEATS, {})[visit.user.id] = visit.sits_on_a_council
+    request.environ.setdefault(UNREAD, {})[visit.user.id] = visit.unread
+
+
 def sits_on_a_council(user) -> bool:
-    """Whether the user is a member of a council, asked once per request: the menu shows the
-    councils to members, and the home page asks what is left to judge only of them."""
+    """Whether the user is a member of a council, asked once per request (or known from the
+    user's loading): the menu shows the councils to members, and the home page asks what is
+    left to judge only of them."""
     from app.councils import services
 
-    known = request.environ.setdefault("thidua.council_seat", {})
+    known = request.environ.setdefault(SEATS, {})
     if user.id not in known:
         known[user.id] = services.sits_on_a_council(user)
+    return known[user.id]
+
+
+def unread_notifications(user) -> int:
+    """The bell's count: the user's notifications not yet read (known from the user's loading,
+    else one query)."""
+    from app.notifications.services import unread_count
+
+    known = request.environ.setdefault(UNREAD, {})
+    if user.id not in known:
+        known[user.id] = unread_count(user.id)
     return known[user.id]
 
 
