@@ -1,6 +1,7 @@
 """A story's photo on disk: received in chunks up to the limit, a PNG or JPEG by its content
-(never its name), its pixel size read from the file's header, kept under
-instance/uploads/stories/ by a random name. The database row is the services' business.
+(never its name), its pixel size read from the file's header, its metadata (the place it was
+taken, the camera, the time: see metadata.py) removed, kept under instance/uploads/stories/ by a
+random name. The database row is the services' business.
 """
 
 import secrets
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 
 from app.errors import ValidationFailed
 from app.initiatives.attachments import receive, sniff, upload_folder
+from app.showcase import metadata
 
 MIMETYPES = {"png": "image/png", "jpeg": "image/jpeg"}
 # No camera makes a side longer than this; a larger header is a trick, not a photo.
@@ -108,14 +110,20 @@ def store(upload) -> StoredPhoto:
         if kind not in MIMETYPES:
             raise ValidationFailed({"photo": [_("The file is not a PNG or JPEG picture.")]})
         dimensions = image_size(path, kind)
-        if dimensions is None:
+        stripped = None if dimensions is None else metadata.strip(path, kind)
+        if stripped is None:
             raise ValidationFailed(
                 {"photo": [_("The picture cannot be read; save it again as PNG or JPEG.")]}
             )
     except BaseException:
         path.unlink(missing_ok=True)
+        path.with_name(path.name + ".part").unlink(missing_ok=True)
         raise
-    return StoredPhoto(name, kind, size, *dimensions)
+    size, orientation = stripped
+    width, height = dimensions
+    if orientation in metadata.QUARTER_TURNS:  # shown turned: the page reserves its real shape
+        width, height = height, width
+    return StoredPhoto(name, kind, size, width, height)
 
 
 def path_of(name: str) -> Path:
