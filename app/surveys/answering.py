@@ -305,6 +305,15 @@ def find_draft(survey: Survey, user: User, token: str | None) -> SurveyDraft | N
     )
 
 
+def with_page(survey: Survey, draft: SurveyDraft | None, page: int, result: PageResult) -> dict:
+    """The draft's answers with this page's in place of what the draft had for its questions."""
+    page_ids = {str(q.id) for q in pages(survey)[page][1]}
+    stored = (draft.answers if draft else None) or {}
+    kept = {k: v for k, v in stored.items() if k not in page_ids}
+    kept.update(result.answers)
+    return kept
+
+
 def save_page(
     survey: Survey,
     user: User,
@@ -330,10 +339,7 @@ def save_page(
         else:
             draft = SurveyDraft(survey_id=survey.id, user_id=user.id, answers={})
         db.session.add(draft)
-    page_ids = {str(q.id) for q in pages(survey)[page][1]}
-    kept = {k: v for k, v in (draft.answers or {}).items() if k not in page_ids}
-    kept.update(result.answers)
-    draft.answers = kept
+    draft.answers = with_page(survey, draft, page, result)
     draft.page = max(draft.page or 0, page)
     draft.updated_on = now.date()
     try:
@@ -407,14 +413,29 @@ def receipt_code(response_id: str) -> str:
     return f"KS-{digest[:4].upper()}-{digest[4:8].upper()}"
 
 
-def submit(survey: Survey, user: User, token: str | None, now: datetime) -> str:
+def submit(
+    survey: Survey,
+    user: User,
+    token: str | None,
+    now: datetime,
+    draft: SurveyDraft | object | None = NOT_LOOKED_UP,
+    last_page: tuple[int, PageResult] | None = None,
+) -> str:
     """Submit the draft as the person's one response. Returns the receipt code. ValidationFailed
-    (with "page") when an answer is missing; InvalidTransition when already answered."""
+    (with "page") when an answer is missing; InvalidTransition when already answered.
+    `draft` as for save_page; `last_page`, (number, answers read), a page sent with the
+    submission: its answers count in place of the draft's for its questions, without being
+    saved in the draft first (the draft goes with the submission)."""
     _open_or_refuse(survey, user, now)
-    if has_answered(survey, user):
-        raise InvalidTransition(_("You have already answered this survey."))
-    draft = find_draft(survey, user, token)
-    answers, errors, first = check_all(survey, (draft.answers if draft else {}) or {})
+    if draft is NOT_LOOKED_UP:
+        if has_answered(survey, user):
+            raise InvalidTransition(_("You have already answered this survey."))
+        draft = find_draft(survey, user, token)
+    if last_page is not None:
+        sent = with_page(survey, draft, *last_page)
+    else:
+        sent = (draft.answers if draft else None) or {}
+    answers, errors, first = check_all(survey, sent)
     if errors:
         raise ValidationFailed({"page": [str(first)], **{str(k): [v] for k, v in errors.items()}})
     by_id = {str(q.id): q for q in survey.questions}
@@ -455,7 +476,8 @@ def submit(survey: Survey, user: User, token: str | None, now: datetime) -> str:
     score = (right, len(knowledge)) if knowledge else None
     tallies.add_response(survey.id, tallies.of_response(written, score, unit_id))
     if draft is not None:
-        db.session.delete(draft)
+        # By its id: gone already (the person discarded it in another tab), nothing to delete.
+        db.session.execute(delete(SurveyDraft).where(SurveyDraft.id == draft.id))
     audit.record(user, "survey.submitted", survey, label=survey.title)
     response_id = response.id
     try:

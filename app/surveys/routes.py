@@ -26,7 +26,6 @@ from app.campaigns.services import current_campaign
 from app.documents import XLSX_MIMETYPE, content_disposition
 from app.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
-from app.loading import expired, kept_after_commit
 from app.models.directory import Role
 from app.models.surveys import QuestionKind, Survey
 from app.surveys import answering, results, services
@@ -484,6 +483,21 @@ def _keep_token(survey_id: int, anonymous: bool, token: str | None) -> None:
         session[TOKEN_KEY] = tokens
 
 
+def _save_page(survey, page, result, now, draft, token):
+    """Keep a page's answers in the person's draft: (draft, token), or (None, None) with the
+    reason flashed when the survey no longer takes them."""
+    survey_id, anonymous = survey.id, survey.is_anonymous  # read before the commit expires them
+    try:
+        draft, token = answering.save_page(
+            survey, current_user, token, page, result, now, draft=draft
+        )
+    except (InvalidTransition, NotAllowed) as error:
+        flash(error.message, "warning")
+        return None, None
+    _keep_token(survey_id, anonymous, token)
+    return draft, token
+
+
 def _answer_context(survey, page, back, errors, preview=False, answers=None) -> dict:
     """A page of questions as staff see it. A question whose condition is on an earlier page
     and not met is left out; one whose condition is on the same page is shown with a note
@@ -551,29 +565,26 @@ def answer(survey_id: int):
     if result.errors and action != "back":
         context = _answer_context(survey, page, result.shown_back, result.errors, answers=earlier)
         return render(ANSWER, status=422, **context)
-    if not result.errors:
-        try:
-            # The survey with its questions and the person stay loaded for the submission.
-            with kept_after_commit():
-                draft, token = answering.save_page(
-                    survey, current_user, token, page, result, now, draft=draft
-                )
-        except (InvalidTransition, NotAllowed) as error:
-            flash(error.message, "warning")
+    submitting = action == "submit" and page == last
+    if not result.errors and not submitting:
+        draft, token = _save_page(survey, page, result, now, draft, token)
+        if draft is None:
             return redirect(url_for("surveys.index"), 303)
-        _keep_token(survey_id, anonymous, token)
-    if action == "submit" and page == last:
-        if draft is not None:
-            db.session.expire(draft)  # submitted as stored, with what another tab saved
-        if expired(survey, "sections", "questions"):  # a rollback on the way
-            survey = services.load(survey_id)
+    if submitting:
+        # The last page goes with the submission in one transaction, not into the draft first.
         try:
-            code = answering.submit(survey, current_user, token, now)
+            code = answering.submit(
+                survey, current_user, token, now, draft=draft, last_page=(page, result)
+            )
         except ValidationFailed as error:
+            # An earlier page lacks an answer: this page's are kept in the draft meanwhile.
+            draft, token = _save_page(survey, page, result, now, draft, token)
+            if draft is None:
+                return redirect(url_for("surveys.index"), 303)
             first = int(error.errors.pop("page", ["0"])[0])
             flash(_("Some required questions have no answer yet."), "warning")
             return redirect(url_for("surveys.answer", survey_id=survey_id, page=first), 303)
-        except InvalidTransition as error:
+        except (InvalidTransition, NotAllowed) as error:
             flash(error.message, "warning")
             return redirect(url_for("surveys.index"), 303)
         if anonymous:

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models.surveys import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from app.models.surveys import Survey, SurveyAnswer, SurveyDraft, SurveyQuestion, SurveyResponse
 from app.surveys import answering, services
 from tests.conftest import csrf_token, post, sign_in
 from tests.factories import make_campaign, make_unit, make_user
@@ -391,9 +391,8 @@ def test_answering_errors_keep_the_answers_then_a_draft_resumes_and_submits(
 def test_the_last_page_submits_without_reading_the_survey_and_the_person_again(
     client, login, people, campaign, count_queries
 ):
-    """Saving the last page commits; the submission after it works from the survey, its
-    questions and the person as read for the page (the draft is read again, as stored); saving
-    the page does not ask again what the page has just asked."""
+    """The last page and the submission are one transaction: it works from the survey, its
+    questions, the person and the draft as read for the page, and asks none of them again."""
     first_page = (
         question("single", "Đồng chí ở khối nào?", ("Phòng", "Trung tâm"), is_required=True),
     )
@@ -414,12 +413,39 @@ def test_the_last_page_submits_without_reading_the_survey_and_the_person_again(
     assert sum("surveys.is_anonymous" in s for s in selects) == 1
     assert sum("survey_questions.kind" in s for s in selects) == 1
     assert sum("users.password_hash" in s for s in selects) == 1
-    # Whether the person has answered, and their draft: asked by the page, which saving the
-    # page does not ask again, then by the submission after the page's commit.
-    assert sum("FROM survey_participations" in s for s in selects) == 2
-    assert sum("FROM survey_drafts" in s for s in selects) == 2
+    # Whether the person has answered, and their draft: asked once, by the page. The last
+    # page's answers go with the submission, not into the draft first, in one transaction.
+    assert sum("FROM survey_participations" in s for s in selects) == 1
+    assert sum("FROM survey_drafts" in s for s in selects) == 1
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE SURVEY_DRAFTS")]
     stored = db.session.scalars(select(SurveyAnswer.text_value)).all()
     assert "Số hóa hồ sơ." in stored and len(stored) == 2
+    assert db.session.scalar(select(func.count()).select_from(SurveyDraft)) == 0
+
+
+def test_submitting_with_an_earlier_page_unanswered_keeps_the_last_page_and_sends_back(
+    client, login, people, campaign
+):
+    """The last page is sent straight away (its address typed) with the first page's required
+    question unanswered: nothing is submitted, the last page's answers wait in the draft, and
+    the person is sent to the first page with the reason."""
+    first_page = (
+        question("single", "Đồng chí ở khối nào?", ("Phòng", "Trung tâm"), is_required=True),
+    )
+    survey = _two_pages(campaign, people["officer"], first_page)
+    q = by_text(survey)
+    proposal = answering.field_name(q["Đề xuất"])
+    login(people["staff"])
+    url = f"/surveys/{survey.id}/answer"
+    token = csrf_token(client, url + "?page=1")
+    sent = client.post(
+        url, data={"csrf_token": token, "page": "1", "action": "submit", proposal: "Ký số."}
+    )
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("page=0")
+    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+    first = client.get(url + "?page=0").get_data(as_text=True)
+    assert "Còn câu hỏi bắt buộc chưa được trả lời." in first
+    assert "Ký số." in client.get(url + "?page=1").get_data(as_text=True)
 
 
 def _seen(user):
