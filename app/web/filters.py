@@ -8,6 +8,7 @@ from babel.numbers import format_percent
 from flask import Flask, current_app
 from flask_babel import format_decimal, get_locale
 
+from app.web.i18n import grouped
 from app.web.labels import (
     APPLIES_TO_LABELS,
     ASSESSMENT_STATUS_LABELS,
@@ -95,6 +96,16 @@ def short_seal(seal: str | None) -> str:
     return " ".join(head[i : i + 4] for i in range(0, len(head), 4))
 
 
+def number(value: int | None) -> str:
+    """A count as the language writes it: grouped in thousands from 1,000 ("20.000" in
+    Vietnamese); "—" for none."""
+    if value is None:
+        return "—"
+    if abs(value) < 1000:
+        return str(value)
+    return grouped(value, str(get_locale() or "vi"))
+
+
 def percent(value: float | None) -> str:
     """A percentage given as 0–100, in the locale's format ("33,3%" in Vietnamese); "—" for
     none (a unit without staff)."""
@@ -123,6 +134,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["commendation_status"] = commendation_status
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["number"] = number
     app.jinja_env.globals["menu_for"] = menu_for
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")

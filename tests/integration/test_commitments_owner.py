@@ -390,7 +390,7 @@ def test_item_over_2000_characters_is_refused_beside_the_field(client, draft, he
     assert ("<html" in body) is (headers is None)
     prefix = f"new-{draft['area']}"
     assert f'id="{prefix}-text-error"' in body
-    assert "Tối đa 2000 ký tự." in body
+    assert "Tối đa 2.000 ký tự." in body
     assert re.search(
         rf'<textarea[^>]*aria-invalid="true"[^>]*id="{prefix}-text"|'
         rf'<textarea[^>]*id="{prefix}-text"[^>]*aria-invalid="true"',

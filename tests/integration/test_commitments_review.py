@@ -182,7 +182,7 @@ def test_return_without_comment_answers_422_with_the_error_beside_it(client, log
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert too_long in page  # what the head typed is kept
-    assert "Tối đa 2000 ký tự." in page
+    assert "Tối đa 2.000 ký tự." in page
     assert _status(signed.id) == CommitmentStatus.SIGNED
 
 

@@ -140,7 +140,7 @@ def test_new_application_saves_a_draft_with_me_as_main_author(client, office, ar
         ("title", "x" * 301, "Tối đa 300 ký tự."),
         ("first_applied_on", "2999-01-01", "Ngày áp dụng lần đầu không được sau ngày hôm nay."),
         ("first_applied_on", "31/02/2026", "Ngày không hợp lệ"),
-        ("solution", "y" * 10001, "Tối đa 10000 ký tự."),
+        ("solution", "y" * 10001, "Tối đa 10.000 ký tự."),
     ],
 )
 def test_new_application_bad_input_is_kept_beside_the_field(
@@ -746,7 +746,7 @@ def test_list_runs_the_same_queries_with_10_and_1000_initiatives(
     _bulk(campaign, office, area_ids[0], 10)
     few = queries()
     _bulk(campaign, office, area_ids[0], 990)
-    assert "1000 sáng kiến" in _text(officer.get("/initiatives/"))
+    assert "1.000 sáng kiến" in _text(officer.get("/initiatives/"))
     assert queries() == few
 
 

@@ -94,7 +94,7 @@ def test_return_needs_a_comment_beside_the_field(campaign, team):
         assert list(error.value.errors) == ["comment"]
     with pytest.raises(ValidationFailed) as error:
         review.return_commitment(seen(head), commitment, "x" * 2001)
-    assert "2000" in error.value.errors["comment"][0]
+    assert "2.000" in error.value.errors["comment"][0]  # grouped as Vietnamese writes it
     assert _version(commitment).status == CommitmentStatus.SIGNED
     assert _notifications(member) == []
 
