@@ -19,10 +19,13 @@ ORIENTATION_TAG = 0x0112
 QUARTER_TURNS = {5, 6, 7, 8}
 
 # JPEG markers that are metadata: APP1 (Exif, XMP) and APP3 to APP15 (IPTC, makers' notes),
-# COM (comments); APP2 stays only as an ICC profile, APP0 (JFIF) and APP14 (Adobe) stay.
+# COM (comments); APP2 stays only as an ICC profile, APP0 only as a JFIF header without its
+# thumbnail, APP14 (Adobe) stays.
 _JPEG_APP0, _JPEG_APP1, _JPEG_APP2, _JPEG_APP14 = 0xE0, 0xE1, 0xE2, 0xEE
 _JPEG_COM, _JPEG_SOS, _JPEG_EOI = 0xFE, 0xDA, 0xD9
 _EXIF = b"Exif\x00\x00"
+# "JFIF\0", version, units, densities, then the thumbnail's width and height (14 bytes).
+_JFIF, _JFIF_HEADER = b"JFIF\x00", 14
 _ICC = b"ICC_PROFILE\x00"
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -73,9 +76,19 @@ def _scan_end(data: bytes, pos: int) -> int:
         return at
 
 
+def _jfif_without_thumbnail(payload: bytes) -> bytes | None:
+    """A JFIF header (APP0) with its thumbnail, a small copy of the picture as the camera took
+    it, before any cropping, left out; None for any other APP0 (a JFXX thumbnail)."""
+    if not payload.startswith(_JFIF) or len(payload) < _JFIF_HEADER:
+        return None
+    body = payload[: _JFIF_HEADER - 2] + b"\x00\x00"  # no thumbnail: 0 × 0 pixels
+    return bytes((0xFF, _JPEG_APP0)) + struct.pack(">H", len(body) + 2) + body
+
+
 def _kept(marker: int, payload: bytes) -> bool:
-    """Whether a JPEG segment (not a scan) draws the picture rather than describing it."""
-    if marker in (_JPEG_APP0, _JPEG_APP14):
+    """Whether a JPEG segment (not a scan, not APP0) draws the picture rather than describing
+    it."""
+    if marker == _JPEG_APP14:
         return True
     if marker == _JPEG_APP2:
         return payload.startswith(_ICC)
@@ -115,6 +128,10 @@ def strip_jpeg(data: bytes) -> tuple[bytes, int] | None:
             end = _scan_end(data, pos)
             out += [segment, data[pos:end]]
             pos = end
+        elif marker == _JPEG_APP0:
+            header = _jfif_without_thumbnail(payload)
+            if header is not None:
+                out.append(header)
         elif marker == _JPEG_APP1 and payload.startswith(_EXIF):
             if exif_at is None:
                 orientation, exif_at = orientation_of(payload[len(_EXIF) :]), len(out)

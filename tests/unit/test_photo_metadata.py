@@ -104,6 +104,23 @@ def test_an_upright_jpeg_loses_its_exif_block_entirely():
     assert metadata.strip_jpeg(dirty) == (clean, 1)
 
 
+def test_a_jpeg_loses_the_thumbnails_of_its_jfif_header():
+    """A JFIF header may carry a thumbnail of the picture as taken (before any cropping), and
+    a JFXX block another: the header stays without it, the block goes."""
+    clean = jpeg_bytes()
+    app0_end = 4 + int.from_bytes(clean[4:6], "big")
+    header = clean[4 + 2 : app0_end]
+    assert header.startswith(b"JFIF\x00") and header[12:14] == b"\x00\x00"
+    with_thumbnail = header[:12] + b"\x02\x01" + b"THUMBS"  # 2 × 1 pixels, RGB
+    dirty = (
+        clean[:2]
+        + segment(0xE0, with_thumbnail)
+        + segment(0xE0, b"JFXX\x00\x13" + b"THUMBS")
+        + clean[app0_end:]
+    )
+    assert metadata.strip_jpeg(dirty) == (clean, 1)
+
+
 def test_a_jpeg_without_metadata_is_left_as_it_is():
     assert metadata.strip_jpeg(jpeg_bytes()) == (jpeg_bytes(), 1)
 
