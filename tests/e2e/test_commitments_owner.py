@@ -108,7 +108,9 @@ def _journey(page, live_server, demo, js: bool) -> None:
     area.get_by_role("button", name="Thêm", exact=True).click()
     field = page.locator(f"#area-{second}").get_by_label("Nội dung đăng ký", exact=True)
     expect(field).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(f"#area-{second}").get_by_text("Tối đa 2.000 ký tự.")).to_be_visible()
+    expect(
+        page.locator(f"#area-{second}").get_by_text("Tối đa 2.000 ký tự.", exact=True)
+    ).to_be_visible()
     check(page, "commitment editor, item refused")
     screenshot(page, f"commitment-editor-error{suffix}")
     _phone_shot(page, f"#area-{second}", f"commitment-area-error{suffix}")
