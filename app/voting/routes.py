@@ -117,6 +117,7 @@ def _show_context(round_: VotingRound, authored: set[int] | None = None, **extra
         "problems": services.publishing_problems(round_, now) if round_.is_draft else [],
         "message": None,
         "oob": False,
+        "only": None,
     }
     if context["can_oversee"] and not round_.is_draft:
         context["turnout"], _units = queries.turnout(round_)
@@ -146,12 +147,13 @@ def vote(round_id: int):
     # Asked once: the vote refuses the person's own candidates and the page marks them.
     authored = services.authored_candidates(round_, current_user)
     now = services.now_utc()
-    message, status = None, 200
+    message, status, changed = None, 200, False
+    withdrawing = request.form.get("action") == "withdraw"
     try:
         # The page after the vote is drawn from the round, its candidates and the person as
         # read before it (a vote changes none of them): the commit leaves them loaded.
         with kept_after_commit():
-            if request.form.get("action") == "withdraw":
+            if withdrawing:
                 changed = services.withdraw_vote(round_, current_user, candidate, now)
             else:
                 changed = services.cast_vote(round_, current_user, candidate, now, authored)
@@ -167,12 +169,24 @@ def vote(round_id: int):
         return redirect(url_for("voting.show", round_id=round_.id, _anchor="vote-status"), 303)
     if expired(round_, "candidates"):  # a refusal, a retry or a vote already there
         round_ = queries.load(round_id)
-    return render(
-        SHOW,
-        ("candidates", "vote_status"),
-        status=status,
-        **_show_context(round_, authored, message=message, is_error=status == 422, oob=True),
-    )
+    context = _show_context(round_, authored, message=message, is_error=status == 422, oob=True)
+    if changed and _only_its_card_changed(context["ballot"], withdrawing):
+        # The button targets its own card: the other cards are not drawn again.
+        context["only"] = next(c for c in round_.candidates if c.id == candidate)
+        return render(SHOW, ("candidates", "vote_status"), **context)
+    body, status = render(SHOW, ("candidates", "vote_status"), status=status, **context)
+    return body, status, {"HX-Retarget": "#candidates", "HX-Reswap": "outerHTML"}
+
+
+def _only_its_card_changed(ballot: services.Ballot | None, withdrawn: bool) -> bool:
+    """Whether the vote just cast or withdrawn changed no card but its candidate's: not when
+    it filled the ballot or freed a full one (every other card's button turns off or on).
+    (A vote refused or already there redraws every card: the page may be out of date.)"""
+    if ballot is None:
+        return False
+    was_full = withdrawn and ballot.remaining == 1
+    now_full = not withdrawn and ballot.remaining == 0
+    return not (was_full or now_full)
 
 
 @bp.route("/<int:round_id>/receipt", methods=["GET", "POST"])

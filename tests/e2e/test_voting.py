@@ -128,6 +128,12 @@ def test_a_round_opened_voted_in_closed_and_published(voting_page, live_server, 
     for left, title in zip((2, 1), others[:2], strict=True):
         _vote_button(page, title).click()
         expect(counter).to_contain_text(f"Bạn còn {left} phiếu")
+        # Only that card was drawn again: it now offers the withdrawal, still focused.
+        voted = page.locator("article", has_text=title).get_by_role("button")
+        expect(voted).to_have_text(re.compile("^Rút phiếu"))
+        if js:
+            expect(voted).to_be_focused()
+    expect(page.locator("article.candidate-card")).to_have_count(len(others) + 1)
     _vote_button(page, others[2]).click()
     expect(counter).to_contain_text("Bạn đã dùng hết 3 phiếu")
     fourth = page.locator("article", has_text=others[3])

@@ -317,18 +317,58 @@ def test_voting_without_javascript_redirects_back_with_the_ballot(client, login,
     assert receipt in page
 
 
-def test_voting_with_htmx_swaps_the_cards_and_the_counter_out_of_band(
-    client, login, people, ballot
-):
+def _cards(body: str) -> list[str]:
+    return re.findall(r'<div class="col-12 col-md-6" id="card-(\d+)">', body)
+
+
+def test_voting_with_htmx_swaps_the_card_and_the_counter_out_of_band(client, login, people, ballot):
     round_, ids = ballot
     login(people["voter"])
+    page = client.get(f"/voting/{round_.id}").get_data(as_text=True)
+    assert f'hx-target="#card-{ids[1]}" hx-swap="outerHTML"' in page
     response = _vote(client, round_, ids[1], htmx=True)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert body.lstrip().startswith('<div id="candidates"')
+    # Only the voted card is drawn again, in place of the old one (the button's target).
+    assert body.lstrip().startswith(f'<div class="col-12 col-md-6" id="card-{ids[1]}">')
+    assert _cards(body) == [str(ids[1])] and 'id="candidates"' not in body
+    assert "HX-Retarget" not in response.headers
+    assert f'id="vote-{ids[1]}">Rút phiếu' in body
     assert '<div id="vote-status" hx-swap-oob="innerHTML">' in body
     assert "Bạn còn 2 phiếu" in body and "<html" not in body
     assert response.headers["Vary"] == "HX-Request" or "HX-Request" in response.headers["Vary"]
+    withdrawn = _vote(client, round_, ids[1], "withdraw", htmx=True).get_data(as_text=True)
+    assert _cards(withdrawn) == [str(ids[1])] and "Bạn còn 3 phiếu" in withdrawn
+
+
+def test_a_vote_that_fills_or_frees_the_ballot_or_is_refused_redraws_every_card(
+    client, login, people, ballot
+):
+    """Filling the ballot turns every other button off, freeing it turns them on, and a refusal
+    may answer a page out of date: the whole list, retargeted at its container."""
+    round_, ids = ballot
+    login(people["voter"])
+    everything = [str(i) for i in ids]
+
+    def whole(response, status=200) -> str:
+        assert response.status_code == status
+        assert response.headers["HX-Retarget"] == "#candidates"
+        assert response.headers["HX-Reswap"] == "outerHTML"
+        body = response.get_data(as_text=True)
+        assert body.lstrip().startswith('<div id="candidates"') and _cards(body) == everything
+        return body
+
+    for candidate in ids[1:3]:
+        assert _cards(_vote(client, round_, candidate, htmx=True).get_data(as_text=True)) == [
+            str(candidate)
+        ]
+    full = whole(_vote(client, round_, ids[3], htmx=True))
+    assert re.search(rf'id="vote-{ids[4]}" disabled', full)
+    again = whole(_vote(client, round_, ids[3], htmx=True))  # already there: nothing changed
+    assert "Đã ghi nhận" not in again
+    whole(_vote(client, round_, ids[4], htmx=True), status=422)
+    freed = whole(_vote(client, round_, ids[3], "withdraw", htmx=True))
+    assert re.search(rf'id="vote-{ids[4]}">Bình chọn', freed)
 
 
 def test_a_vote_s_page_is_drawn_without_reading_the_round_and_the_voter_again(
