@@ -1,5 +1,5 @@
 """Flask commands: seed the plan's campaign, seed the demo office, seed when empty, back up
-and restore."""
+and restore, clean the photos kept before uploads lost their metadata."""
 
 from pathlib import Path
 
@@ -64,6 +64,20 @@ def register(app: Flask) -> None:
         except BackupError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Restored from {archive}. What it replaced is in {safety}.")
+
+    @app.cli.command("strip-photo-metadata")
+    def strip_photo_metadata() -> None:
+        """Remove the metadata (place, camera, time) of the story photos kept before uploads
+        were cleaned; safe to run again."""
+        from app.showcase.services import strip_stored_photos
+
+        report = strip_stored_photos()
+        click.echo(
+            f"Story photos: {report.cleaned} cleaned, {report.unchanged} already clean, "
+            f"{len(report.unreadable)} left as they are."
+        )
+        for problem in report.unreadable:
+            click.echo(f"  story {problem}", err=True)
 
     @app.cli.command("seed-campaign")
     @click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path))

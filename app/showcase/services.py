@@ -8,6 +8,7 @@ the person the story is about.
 """
 
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -21,7 +22,7 @@ from app.models.directory import Role, Unit, User
 from app.models.initiatives import Initiative
 from app.models.stories import ALT_MAX, BODY_MAX, SUMMARY_MAX, TITLE_MAX, Story, StoryStatus
 from app.notifications.services import link_to, notify
-from app.showcase import photos
+from app.showcase import metadata, photos
 from app.text import clean
 
 S = StoryStatus
@@ -257,3 +258,41 @@ def delete(actor, story: Story) -> None:
     db.session.delete(story)
     db.session.commit()
     photos.discard(name)
+
+
+@dataclass
+class PhotoCleanup:
+    cleaned: int = 0  # files that lost metadata
+    unchanged: int = 0  # already clean
+    unreadable: list[str] = field(default_factory=list)  # left as they are: "story id: reason"
+
+
+def strip_stored_photos() -> PhotoCleanup:
+    """Remove the metadata of the photos kept before uploads were cleaned (`flask
+    strip-photo-metadata`): each story's file is rewritten as an upload is now, its size and
+    the shape it is shown in updated. Running it again changes nothing."""
+    report = PhotoCleanup()
+    for story in db.session.scalars(
+        select(Story).where(Story.photo_name.is_not(None)).order_by(Story.id)
+    ):
+        path = photos.path_of(story.photo_name)
+        if not path.is_file():
+            report.unreadable.append(f"{story.id}: no file {path.name}")
+            continue
+        before = path.stat().st_size
+        dimensions = photos.image_size(path, story.photo_kind)
+        stripped = None if dimensions is None else metadata.strip(path, story.photo_kind)
+        if stripped is None:
+            report.unreadable.append(f"{story.id}: cannot be read")
+            continue
+        size, orientation = stripped
+        width, height = dimensions
+        if orientation in metadata.QUARTER_TURNS:
+            width, height = height, width
+        story.photo_size, story.photo_width, story.photo_height = size, width, height
+        db.session.commit()  # each file as it is rewritten: the row follows the file
+        if size == before:
+            report.unchanged += 1
+        else:
+            report.cleaned += 1
+    return report

@@ -7,6 +7,8 @@ import zlib
 import pytest
 
 from app.errors import ValidationFailed
+from app.extensions import db
+from app.models.stories import Story
 from app.showcase import metadata, photos, services
 from tests.story_helpers import jpeg_bytes, make_comms, make_story, png_bytes, seen, upload
 
@@ -177,3 +179,41 @@ def test_a_photo_that_cannot_be_cleaned_is_refused_and_nothing_is_left(comms):
     assert list(refused.value.errors) == ["photo"]
     assert set(photos.storage_dir().iterdir()) == before
     assert story.photo_name is None
+
+
+def test_photos_kept_before_cleaning_lose_their_metadata_by_command(app, comms):
+    """`flask strip-photo-metadata`: a photo kept as uploaded (before uploads were cleaned) is
+    rewritten as an upload is now, its row following it; a missing file is reported; running
+    it again changes nothing."""
+    old, turned, lost = make_story(comms), make_story(comms), make_story(comms)
+    dirty_jpeg, clean_jpeg = phone_jpeg(orientation=1)
+    dirty_png = phone_png(orientation=6)
+    for story, data, name in (
+        (old, dirty_jpeg, "a.jpg"),
+        (turned, dirty_png, "b.png"),
+        (lost, png_bytes(), "c.png"),
+    ):
+        services.set_photo(seen(comms), story, upload(data, name), "Ảnh")
+    # As the rows and files were before: the file as sent, its header's size and shape.
+    photos.path_of(old.photo_name).write_bytes(dirty_jpeg)
+    photos.path_of(turned.photo_name).write_bytes(dirty_png)
+    old.photo_size, turned.photo_size = len(dirty_jpeg), len(dirty_png)
+    turned.photo_width, turned.photo_height = 4, 3
+    photos.path_of(lost.photo_name).unlink()
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["strip-photo-metadata"])
+    assert result.exit_code == 0, result.output
+    assert "2 cleaned, 0 already clean, 1 left as they are" in result.output
+    assert f"story {lost.id}: no file" in result.output
+    assert photos.path_of(old.photo_name).read_bytes() == clean_jpeg  # upright: no Exif at all
+    kept = photos.path_of(turned.photo_name).read_bytes()
+    assert not [secret for secret in SECRETS if secret in kept]
+    db.session.expire_all()
+    assert db.session.get(Story, old.id).photo_size == len(clean_jpeg)
+    again = db.session.get(Story, turned.id)
+    assert (again.photo_size, again.photo_width, again.photo_height) == (len(kept), 3, 4)
+
+    result = app.test_cli_runner().invoke(args=["strip-photo-metadata"])
+    assert "0 cleaned, 2 already clean, 1 left as they are" in result.output
+    assert photos.path_of(turned.photo_name).read_bytes() == kept
