@@ -67,6 +67,10 @@ LIKERT_POINTS = 5
 _KINDS = ", ".join(f"'{kind.value}'" for kind in QuestionKind)
 
 
+def new_structure_key() -> str:
+    return secrets.token_hex(8)
+
+
 def new_response_id() -> str:
     return secrets.token_hex(16)
 
@@ -107,6 +111,11 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A new value whenever one of its sections, questions or options changes (a flush hook in
+    # app/surveys/structure.py): the answering pages keep the structure per process under it.
+    structure_key: Mapped[str] = mapped_column(
+        String(16), default=new_structure_key, server_default="0"
+    )
 
     campaign: Mapped[Campaign] = relationship(lazy="raise_on_sql")
     units: Mapped[list[Unit]] = relationship(

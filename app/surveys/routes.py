@@ -70,8 +70,8 @@ def likert_labels() -> list[str]:
 # Lookups with their access checks ---------------------------------------------------------
 
 
-def get_survey(survey_id: int, allowed) -> Survey:
-    survey = services.load(survey_id)
+def get_survey(survey_id: int, allowed, kept_structure: bool = False) -> Survey:
+    survey = services.load(survey_id, kept_structure=kept_structure)
     if survey is None:
         abort(404)
     if not allowed(current_user, survey):
@@ -88,7 +88,12 @@ def readable_results(survey_id: int) -> Survey:
 
 
 def answerable(survey_id: int) -> Survey:
-    return get_survey(survey_id, lambda user, s: not s.is_draft and services.in_audience(user, s))
+    """A survey the person may answer, its structure as kept by the process (only read)."""
+    return get_survey(
+        survey_id,
+        lambda user, s: not s.is_draft and services.in_audience(user, s),
+        kept_structure=True,
+    )
 
 
 def refused(survey: Survey, error: DomainError, endpoint: str = "surveys.build"):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, exists, func, select, update
+from sqlalchemy import bindparam, delete, exists, func, inspect, select, update
 
 from app import audit
 from app.audiences import Audience, unit_errors
@@ -37,6 +37,7 @@ from app.models.surveys import (
     SurveyStatus,
     survey_units,
 )
+from app.surveys import structure
 from app.text import clean, clean_paragraphs
 
 K = QuestionKind
@@ -735,14 +736,24 @@ def _load_queries():
     )
 
 
-def load(survey_id: int) -> Survey | None:
-    """A survey with its campaign, units, sections, questions and options (four statements)."""
+def load(survey_id: int, *, kept_structure: bool = False) -> Survey | None:
+    """A survey with its campaign, units, sections, questions and options (four statements).
+    With `kept_structure` (the answering pages, which only read it), a published survey's
+    structure comes from the process's copy while unchanged (one statement: structure.py)."""
     survey_query, sections, questions, options = _load_queries()
     values = {"survey_id": survey_id}
     survey = db.session.execute(survey_query, values).unique().scalar_one_or_none()
     if survey is None:
         return None
-    fill(survey, "sections", db.session.scalars(sections, values).all())
+    cacheable = kept_structure and not survey.is_draft and not _structure_loaded(survey)
+    key = structure.key_of(db.engine.url, survey) if cacheable else None
+    found = structure.kept(key) if key else None
+    if found is not None:
+        fill(survey, "sections", list(found[0]))
+        fill(survey, "questions", list(found[1]))
+        return survey
+    loaded_sections = db.session.scalars(sections, values).all()
+    fill(survey, "sections", loaded_sections)
     loaded = db.session.scalars(questions, values).all()
     fill(survey, "questions", loaded)
     by_question: dict[int, list[SurveyOption]] = {question.id: [] for question in loaded}
@@ -750,4 +761,13 @@ def load(survey_id: int) -> Survey | None:
         by_question[option.question_id].append(option)
     for question in loaded:
         fill(question, "options", by_question[question.id])
+    if key:
+        structure.keep(key, db.session, list(loaded_sections), list(loaded))
     return survey
+
+
+def _structure_loaded(survey: Survey) -> bool:
+    """Whether the session holds the survey's structure already (read, or being changed, in
+    this request): then it is not replaced by a kept copy."""
+    unloaded = inspect(survey).unloaded
+    return "sections" not in unloaded or "questions" not in unloaded

@@ -411,7 +411,8 @@ def test_the_last_page_submits_without_reading_the_survey_and_the_person_again(
     assert done.headers["Location"].endswith(f"/surveys/{survey.id}/thanks")
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert sum("surveys.is_anonymous" in s for s in selects) == 1
-    assert sum("survey_questions.kind" in s for s in selects) == 1
+    # The questions as the process keeps them since the first page (app/surveys/structure.py).
+    assert sum("survey_questions.kind" in s for s in selects) == 0
     assert sum("users.password_hash" in s for s in selects) == 1
     # Whether the person has answered, and their draft: asked once, by the page. The last
     # page's answers go with the submission, not into the draft first, in one transaction.
@@ -452,6 +453,100 @@ def _seen(user):
     from tests.review_helpers import seen
 
     return seen(user)
+
+
+def _structure_reads(statements) -> int:
+    return sum(
+        "FROM survey_questions" in s or "FROM survey_sections" in s or "FROM survey_options" in s
+        for s in statements
+        if s.lstrip().upper().startswith("SELECT")
+    )
+
+
+def test_the_answering_pages_keep_a_published_survey_s_structure_until_it_changes(
+    client, login, people, campaign, count_queries
+):
+    """The sections, questions and options are read by the first answering page only; any
+    change to them through the ORM gives the survey a new key, and the next page reads and
+    shows the changed structure (app/surveys/structure.py)."""
+    first_page = (question("single", "Đồng chí ở khối nào?", ("Phòng", "Trung tâm")),)
+    survey = make_survey(campaign, people["officer"], questions=first_page)
+    survey_id, key = survey.id, survey.structure_key
+    login(people["staff"])
+    url = f"/surveys/{survey_id}/answer"
+
+    def page() -> tuple[str, int]:
+        with count_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.get_data(as_text=True), _structure_reads(statements)
+
+    assert page()[1] == 3
+    body, reads = page()
+    assert reads == 0 and "Đồng chí ở khối nào?" in body and "Trung tâm" in body
+
+    asked = db.session.scalar(select(SurveyQuestion).where(SurveyQuestion.survey_id == survey_id))
+    asked.text = "Đồng chí công tác ở khối nào?"
+    db.session.commit()
+    changed = db.session.get(Survey, survey_id).structure_key
+    assert changed != key
+    body, reads = page()
+    assert reads == 3 and "Đồng chí công tác ở khối nào?" in body
+
+    services.load(survey_id).questions[0].options[1].text = "Trung tâm Công nghệ"
+    db.session.commit()
+    assert db.session.get(Survey, survey_id).structure_key != changed
+    assert "Trung tâm Công nghệ" in page()[0]
+
+    loaded = services.load(survey_id)
+    services.add_section(_seen(people["officer"]), loaded, {"title": "Phần hai"})
+    loaded = services.load(survey_id)
+    services.add_question(
+        _seen(people["officer"]), loaded, loaded.sections[1], question("long_text", "Đề xuất")
+    )
+    body, reads = page()
+    assert reads == 3 and "Trang 1/2" in body
+    # A change to the survey itself (its title, its dates) is read with its row every time.
+    db.session.get(Survey, survey_id).title = "Khảo sát đã đổi tên"
+    db.session.commit()
+    body, reads = page()
+    assert reads == 0 and "Khảo sát đã đổi tên" in body
+
+
+def test_a_survey_gets_a_new_structure_key_on_any_change_to_its_parts(people, campaign):
+    survey = make_survey(campaign, people["officer"], questions=EVERY_KIND[:2])
+    other = make_survey(campaign, people["officer"], questions=EVERY_KIND[:1])
+    keys = [survey.structure_key]
+
+    def key_changed() -> bool:
+        db.session.commit()
+        db.session.expire_all()
+        key = db.session.get(Survey, survey.id).structure_key
+        fresh = key not in keys
+        keys.append(key)
+        return fresh
+
+    other_key = other.structure_key
+    loaded = services.load(survey.id)
+    first = loaded.questions[0]
+    first.help_text = "Chọn một."
+    assert key_changed()
+    loaded = services.load(survey.id)
+    loaded.questions[0].options[0].is_correct = True
+    assert key_changed()
+    loaded = services.load(survey.id)
+    db.session.delete(loaded.questions[0].options[-1])
+    assert key_changed()
+    loaded = services.load(survey.id)
+    loaded.sections[0].title = "Phần một"
+    assert key_changed()
+    loaded = services.load(survey.id)
+    db.session.delete(loaded.questions[1])
+    assert key_changed()
+    loaded = services.load(survey.id)
+    loaded.title = "Chỉ đổi tên"
+    assert not key_changed()
+    assert db.session.get(Survey, other.id).structure_key == other_key
 
 
 def test_staff_outside_the_audience_cannot_answer_nor_read_results(client, login, people, surveys):
