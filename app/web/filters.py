@@ -8,7 +8,7 @@ from babel.numbers import format_percent
 from flask import Flask, current_app
 from flask_babel import format_decimal, get_locale
 
-from app.web.i18n import grouped
+from app.web.i18n import count_text
 from app.web.labels import (
     APPLIES_TO_LABELS,
     ASSESSMENT_STATUS_LABELS,
@@ -99,11 +99,7 @@ def short_seal(seal: str | None) -> str:
 def number(value: int | None) -> str:
     """A count as the language writes it: grouped in thousands from 1,000 ("20.000" in
     Vietnamese); "—" for none."""
-    if value is None:
-        return "—"
-    if abs(value) < 1000:
-        return str(value)
-    return grouped(value, str(get_locale() or "vi"))
+    return "—" if value is None else count_text(value)
 
 
 def percent(value: float | None) -> str:

@@ -38,17 +38,32 @@ def grouped(value: int, locale: str) -> str:
     return format_decimal(value, locale=locale)
 
 
+def is_big(value: int) -> bool:
+    """Whether a count is written grouped in thousands (from 1,000)."""
+    return not -1000 < value < 1000
+
+
+def current_locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def count_text(value: int) -> str:
+    """A count as the current language writes it: "20.000" in Vietnamese, "20,000" in
+    English, "999" in both."""
+    return grouped(value, current_locale()) if is_big(value) else str(value)
+
+
 def interpolate(text: str, variables: dict) -> str:
     """`text % variables`, with each count of 1,000 or more grouped in thousands as the current
     language writes them. Markup stays Markup (its values escaped, as `%` does)."""
     big = [
         name
         for name, value in variables.items()
-        if type(value) is int and not -1000 < value < 1000 and name not in NOT_COUNTS
+        if type(value) is int and is_big(value) and name not in NOT_COUNTS
     ]
     if not big:  # nearly always: formatted as Jinja and Flask-Babel do
         return text % variables
-    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    locale = current_locale()
     spec = _WHOLE.sub(lambda m: f"%({m[1]})s" if m[1] in big else m[0], str(text))
     values = {k: grouped(v, locale) if k in big else v for k, v in variables.items()}
     return (Markup(spec) if isinstance(text, Markup) else spec) % values
