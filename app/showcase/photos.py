@@ -109,9 +109,8 @@ def store(upload) -> StoredPhoto:
         kind = sniff(path)
         if kind not in MIMETYPES:
             raise ValidationFailed({"photo": [_("The file is not a PNG or JPEG picture.")]})
-        dimensions = image_size(path, kind)
-        stripped = None if dimensions is None else metadata.strip(path, kind)
-        if stripped is None:
+        cleaned = clean(path, kind)
+        if cleaned is None:
             raise ValidationFailed(
                 {"photo": [_("The picture cannot be read; save it again as PNG or JPEG.")]}
             )
@@ -119,11 +118,21 @@ def store(upload) -> StoredPhoto:
         path.unlink(missing_ok=True)
         path.with_name(path.name + ".part").unlink(missing_ok=True)
         raise
+    return StoredPhoto(name, kind, *cleaned)
+
+
+def clean(path: Path, kind: str) -> tuple[int, int, int] | None:
+    """Rewrite a kept photo without its metadata: (its size in bytes, its width and height as
+    shown), or None (the file untouched) when it cannot be read."""
+    dimensions = image_size(path, kind)
+    stripped = None if dimensions is None else metadata.strip(path, kind)
+    if stripped is None:
+        return None
     size, orientation = stripped
     width, height = dimensions
     if orientation in metadata.QUARTER_TURNS:  # shown turned: the page reserves its real shape
         width, height = height, width
-    return StoredPhoto(name, kind, size, width, height)
+    return size, width, height
 
 
 def path_of(name: str) -> Path:

@@ -22,7 +22,7 @@ from app.models.directory import Role, Unit, User
 from app.models.initiatives import Initiative
 from app.models.stories import ALT_MAX, BODY_MAX, SUMMARY_MAX, TITLE_MAX, Story, StoryStatus
 from app.notifications.services import link_to, notify
-from app.showcase import metadata, photos
+from app.showcase import photos
 from app.text import clean
 
 S = StoryStatus
@@ -280,18 +280,13 @@ def strip_stored_photos() -> PhotoCleanup:
             report.unreadable.append(f"{story.id}: no file {path.name}")
             continue
         before = path.stat().st_size
-        dimensions = photos.image_size(path, story.photo_kind)
-        stripped = None if dimensions is None else metadata.strip(path, story.photo_kind)
-        if stripped is None:
+        cleaned = photos.clean(path, story.photo_kind)
+        if cleaned is None:
             report.unreadable.append(f"{story.id}: cannot be read")
             continue
-        size, orientation = stripped
-        width, height = dimensions
-        if orientation in metadata.QUARTER_TURNS:
-            width, height = height, width
-        story.photo_size, story.photo_width, story.photo_height = size, width, height
+        story.photo_size, story.photo_width, story.photo_height = cleaned
         db.session.commit()  # each file as it is rewritten: the row follows the file
-        if size == before:
+        if cleaned[0] == before:
             report.unchanged += 1
         else:
             report.cleaned += 1

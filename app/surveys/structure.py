@@ -51,10 +51,6 @@ def keep(key: tuple, session, sections: list, questions: list) -> None:
     _kept[key] = (sections, questions)
 
 
-def clear() -> None:
-    _kept.clear()
-
-
 def _survey_of(session: Session, item) -> Survey | int | None:
     """The survey (or its id) a section, question or option belongs to, from what the object
     holds, else from the session."""
