@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, text
 from app import create_app
 from app.config import database_url
 from app.extensions import db, limiter
+from app.web import fragments
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -137,6 +138,21 @@ def login(client, app):
         return user
 
     return _login
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """The names of the kept parts of pages drawn during the test (app/web/fragments.py), which
+    starts with none kept."""
+    drawn = fragments.drawn
+    names: list[str] = []
+
+    def counted(name, inputs, draw):
+        return drawn(name, inputs, lambda: (names.append(name), draw())[1])
+
+    fragments.clear()
+    monkeypatch.setattr(fragments, "drawn", counted)
+    return names
 
 
 @pytest.fixture

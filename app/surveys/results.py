@@ -8,7 +8,7 @@ such a group is reported as "< 5" (None here), and its answers are not broken do
 all (the response holds no unit).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from sqlalchemy import and_, func, select
 
@@ -66,6 +66,30 @@ class Summary:
     index: float | None  # mean share of knowledge answers right, 0..1
     questions: list[QuestionResult]
     units: list[tuple]  # (unit name, audience, answered or None when under MIN_GROUP, index)
+
+
+def shown(results: list[QuestionResult]) -> tuple:
+    """Everything the results page's cards by question show, as plain values: the key under
+    which their drawing is kept (app/web/fragments.py). A value a card comes to show must be
+    here too."""
+    return tuple(
+        (
+            r.question.id,
+            r.question.kind,
+            r.question.text,
+            r.number,
+            r.answered,
+            tuple(astuple(option) for option in r.options),
+            tuple((s.id, s.text, tuple(n), total, mean) for s, n, total, mean in r.statements),
+            r.mean,
+            r.minimum,
+            r.maximum,
+            tuple(r.points),
+            r.correct_share,
+            r.texts,
+        )
+        for r in results
+    )
 
 
 def awareness_index(survey: Survey) -> float | None:

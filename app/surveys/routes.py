@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
@@ -40,6 +41,7 @@ from app.surveys.forms import (
     with_blank_rows,
 )
 from app.voting.forms import AUDIENCE_ALL, AUDIENCE_UNITS, to_wall_clock
+from app.web import fragments
 from app.web.access import role_required
 from app.web.forms import add_errors
 from app.web.htmx import is_htmx, render
@@ -84,7 +86,13 @@ def managed(survey_id: int) -> Survey:
 
 
 def readable_results(survey_id: int) -> Survey:
-    return get_survey(survey_id, lambda user, s: services.can_see_results(user) and not s.is_draft)
+    """A survey whose results the person may read, its structure as kept by the process (the
+    results, the comparison and the exports only read it)."""
+    return get_survey(
+        survey_id,
+        lambda user, s: services.can_see_results(user) and not s.is_draft,
+        kept_structure=True,
+    )
 
 
 def answerable(survey_id: int) -> Survey:
@@ -628,14 +636,25 @@ def results_page(survey_id: int):
     from app.surveys import comparison
 
     survey = readable_results(survey_id)
+    summary = results.summary(survey)
+    likert = likert_labels()
+    # The cards by question, most of the page, are drawn once for the same figures.
+    by_question = fragments.drawn(
+        "surveys.results",
+        (survey.id, tuple(likert), results.shown(summary.questions)),
+        lambda: render_block(
+            "surveys/results.html", "questions", survey=survey, summary=summary, likert=likert
+        ),
+    )
     return render(
         "surveys/results.html",
         survey=survey,
-        summary=results.summary(survey),
+        summary=summary,
+        by_question=by_question,
         can_compare=bool(comparison.candidates(survey)),
         phase=survey.phase(services.now_utc()),
         min_group=results.MIN_GROUP,
-        likert=likert_labels(),
+        likert=likert,
     )
 
 
