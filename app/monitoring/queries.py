@@ -4,7 +4,7 @@ voting round's turnout, the open surveys' response rate, and signatures and resp
 Every figure is grouped in SQL, so the page runs the same queries whatever the number of staff.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, select
@@ -91,6 +91,20 @@ class Dashboard:
     @property
     def top_day(self) -> int:
         return max((max(s, a) for _d, s, a in self.days), default=0)
+
+    def shown(self) -> tuple:
+        """Everything the board shows, as plain values: the key under which its drawing is
+        kept (app/web/fragments.py). A value the board comes to show must be here too."""
+        round_ = self.latest_round
+        return (
+            tuple(astuple(row) for row in self.rows),
+            astuple(self.totals),
+            (round_.id, round_.title) if round_ else None,
+            tuple(survey.id for survey in self.open_surveys),
+            tuple(self.days),
+            None if self.level is None else tuple((u.id, u.name) for u in self.level.path),
+            None if self.level_total is None else astuple(self.level_total),
+        )
 
 
 def _initiatives(campaign: Campaign) -> dict[int | None, tuple[int, int]]:

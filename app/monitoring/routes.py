@@ -4,14 +4,16 @@ thing yet, with signatures and survey answers per day."""
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
 
 from app.campaigns.services import current_campaign
 from app.models.directory import Role
 from app.monitoring import queries
 from app.voting.services import now_utc
+from app.web import fragments
 from app.web.access import role_required
 from app.web.filters import local_today
-from app.web.htmx import render
+from app.web.htmx import is_htmx, render
 
 bp = Blueprint("monitoring", __name__)
 
@@ -23,17 +25,23 @@ def dashboard():
     campaign = current_campaign()
     sort = request.args.get("sort")
     within = request.args.get("within", type=int)
-    board = None
-    if campaign:
-        board = queries.dashboard(campaign, now_utc(), local_today(), sort, within)
-        if within is not None and board.level is None:
-            abort(404)
-    return render(
-        "monitoring/dashboard.html",
-        block="board",
-        campaign=campaign,
-        board=board,
-        sort=sort or "",
-        within=within,
-        is_officer=current_user.has_role(Role.OFFICER),
+    context = {
+        "campaign": campaign,
+        "sort": sort or "",
+        "within": within,
+        "is_officer": current_user.has_role(Role.OFFICER),
+    }
+    if not campaign:
+        return render("monitoring/dashboard.html", board=None, **context)
+    board = queries.dashboard(campaign, now_utc(), local_today(), sort, within)
+    if within is not None and board.level is None:
+        abort(404)
+    # The board, most of the page, is drawn once for the same figures and the same view.
+    drawn = fragments.drawn(
+        "monitoring.board",
+        (board.shown(), context["sort"], within, context["is_officer"]),
+        lambda: render_block("monitoring/dashboard.html", "board", board=board, **context),
     )
+    if is_htmx():
+        return drawn
+    return render("monitoring/dashboard.html", board=board, drawn_board=drawn, **context)

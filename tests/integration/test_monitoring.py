@@ -8,8 +8,9 @@ from sqlalchemy import insert
 from app import directory
 from app.extensions import db
 from app.models.directory import User
+from tests.conftest import sign_in
 from tests.factories import make_campaign, make_unit, make_user, password_hash
-from tests.initiative_helpers import make_officer
+from tests.initiative_helpers import make_leader, make_officer
 from tests.review_helpers import signed_commitment
 from tests.survey_helpers import answer_all, make_survey
 from tests.voting_helpers import candidates, make_round
@@ -181,3 +182,39 @@ def test_a_small_tree_is_listed_whole(client, login, office):
     assert "Phòng Tổng hợp" in page and "Phòng Kinh tế" in page
     assert "?within=" not in page and "đơn vị trực thuộc)" not in page
     assert "Toàn cơ quan" in page
+
+
+def board(page: str) -> str:
+    return page[page.index('<div id="board">') : page.index("</main>")]
+
+
+def test_the_board_is_drawn_again_only_when_what_it_shows_changes(
+    app, client, login, office, drawings
+):
+    make_survey(office["campaign"], office["officer"])
+    leader = make_leader()
+    login(office["officer"])
+    first = client.get("/monitoring/").get_data(as_text=True)
+    assert drawings.count("monitoring.board") == 1
+    assert board(client.get("/monitoring/").get_data(as_text=True)) == board(first)
+    assert drawings.count("monitoring.board") == 1  # kept
+
+    # A third person of the first unit signs: 3 of 4.
+    signed_commitment(office["campaign"], office["people"][2])
+    signed = client.get("/monitoring/").get_data(as_text=True)
+    assert drawings.count("monitoring.board") == 2
+    start = signed.index("Phòng Tổng hợp</td>")
+    assert "75%" in signed[start : signed.index("</tr>", start)]
+
+    # Another order is another board; the same order asked by htmx is the one kept.
+    page = client.get("/monitoring/?sort=-signed").get_data(as_text=True)
+    assert drawings.count("monitoring.board") == 3
+    partial = client.get("/monitoring/?sort=-signed", headers=HX).get_data(as_text=True)
+    assert drawings.count("monitoring.board") == 3 and partial.strip() == board(page).strip()
+
+    # A leader sees the same figures without the officer's reminder links.
+    assert "/reminders/new" in board(signed)
+    other = app.test_client()
+    assert sign_in(other, leader.username).status_code == 303
+    led = other.get("/monitoring/").get_data(as_text=True)
+    assert drawings.count("monitoring.board") == 4 and "/reminders/new" not in led
