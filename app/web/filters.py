@@ -19,7 +19,7 @@ from app.web.labels import (
     RESULT_LABELS,
     ROLE_LABELS,
 )
-from app.web.menu import menu_for, unread_notifications
+from app.web.menu import main_menu
 
 
 def local_zone() -> ZoneInfo:
@@ -131,7 +131,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["number"] = number
-    app.jinja_env.globals["menu_for"] = menu_for
-    app.jinja_env.globals["unread_notifications"] = unread_notifications
+    app.jinja_env.globals["main_menu"] = main_menu
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "vi")
     app.jinja_env.add_extension("jinja2.ext.do")

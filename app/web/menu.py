@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.models.directory import Role
+from app.web import fragments
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,42 @@ MENU = (
     MenuItem("admin.import_users", _l("Import users"), (Role.ADMIN,), _l("Administration")),
     MenuItem("admin.audit", _l("Audit log"), (Role.ADMIN,), _l("Administration")),
 )
+# The bell's item, whose count of unread notifications the menu shows.
+NOTIFICATIONS = next(n for n, item in enumerate(MENU) if item.endpoint == "notifications.index")
 
 
-def menu_for(user) -> list[tuple[str | None, list[tuple[str, str, str]]]]:
-    """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order.
-    Built once per set of items shown and language, its labels translated, and kept by the
-    app: it is on every page."""
-    shown = tuple(
+def _shown(user) -> tuple[int, ...]:
+    """The numbers of the menu's items the user sees."""
+    return tuple(
         number
         for number, item in enumerate(MENU)
         if item.endpoint in current_app.view_functions
         and (user.has_role(*item.roles) or (item.also_for is not None and item.also_for(user)))
     )
+
+
+def main_menu(user) -> Markup:
+    """The menu's list as the page shows it: drawn once for each set of items, page (the one
+    marked current) and number of unread notifications, and kept (app/web/fragments.py)."""
+    shown = _shown(user)
+    unread = unread_notifications(user) if NOTIFICATIONS in shown else 0
+    current = request.endpoint
+    return fragments.drawn(
+        "menu",
+        (shown, current, unread),
+        lambda: render_template(
+            "_main_menu.html", groups=menu_for(user, shown), current=current, unread=unread
+        ),
+    )
+
+
+def menu_for(
+    user, shown: tuple[int, ...] | None = None
+) -> list[tuple[str | None, list[tuple[str, str, str]]]]:
+    """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order.
+    Built once per set of items shown and language, its labels translated, and kept by the
+    app."""
+    shown = _shown(user) if shown is None else shown
     key = (shown, request.script_root, str(get_locale()))
     built = current_app.extensions.setdefault("thidua.menus", {})
     if key not in built:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.conftest import post
+from tests.conftest import post, sign_in
+from tests.factories import make_user
 
 
 def test_every_response_has_security_headers(client):
@@ -81,6 +82,26 @@ def test_home_shows_the_roles_menu(client, login, role):
         if other not in ("staff", role):
             for label in labels:
                 assert label not in body
+
+
+def test_the_kept_menu_marks_the_page_shown_and_follows_the_roles(client, login, drawings):
+    """The menu's list is drawn once per set of items, page and unread count (fragments.py)."""
+
+    def current(path: str) -> list[str]:
+        page = client.get(path).get_data(as_text=True)
+        menu = page[page.index('class="navbar-nav me-auto"') : page.index('id="account-menu"')]
+        return [link.split('"')[0] for link in menu.split('href="')[1:] if "aria-current" in link]
+
+    login("staff")
+    assert current("/") == ["/"]
+    assert current("/directory/") == ["/directory/"]
+    assert current("/") == ["/"]
+    assert drawings.count("menu") == 2
+    # An officer's menu is another list, drawn for them.
+    other = client.application.test_client()
+    assert sign_in(other, make_user(roles=("officer",)).username).status_code == 303
+    page = other.get("/").get_data(as_text=True)
+    assert "Quản lý phong trào" in page and drawings.count("menu") == 3
 
 
 def test_decomposed_form_input_arrives_nfc(app, client):
