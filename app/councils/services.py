@@ -31,7 +31,7 @@ from app.councils.queries import (
 )
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
 from app.extensions import db
-from app.initiatives.services import is_author, notify_authors, transition
+from app.initiatives.services import hold_campaign, is_author, notify_authors, transition
 from app.models.campaigns import Campaign
 from app.models.councils import (
     CRITERION_MAX,
@@ -463,6 +463,8 @@ def open_session(actor: User, council: Council) -> int:
         raise InvalidTransition(
             _("%(name)s is in session for this campaign; it must close first.", name=other.name)
         )
+    # An initiative accepted meanwhile is taken below or finds this council in session.
+    hold_campaign(council.campaign_id)
     try:
         opened = db.session.execute(
             update(Council)

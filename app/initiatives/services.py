@@ -602,6 +602,13 @@ def reject(actor: User, initiative: Initiative, comment: str | None) -> None:
     db.session.commit()
 
 
+def hold_campaign(campaign_id: int) -> None:
+    """Hold the campaign's row until the transaction ends (PostgreSQL; on SQLite the first
+    write holds the whole database): a council's opening and an initiative's acceptance, each
+    reading what the other writes, take turns."""
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+
+
 def open_council_id(campaign_id: int) -> int | None:
     """The campaign's council now in session, which judges what is accepted meanwhile."""
     return db.session.scalar(
@@ -615,15 +622,11 @@ def accept(actor: User, initiative: Initiative, comment: str | None = "") -> Non
     """Accept a submitted application for the council's evaluation."""
     _require_officer(actor, initiative)
     comment = _comment(comment, None)
-    transition(
-        actor,
-        initiative,
-        (S.SUBMITTED,),
-        S.ACCEPTED,
-        "accepted",
-        comment,
-        council_id=open_council_id(initiative.campaign_id),
-    )
+    hold_campaign(initiative.campaign_id)
+    transition(actor, initiative, (S.SUBMITTED,), S.ACCEPTED, "accepted", comment)
+    # Asked once accepted, the campaign held: a council opening now is either seen in
+    # session here or, opening after this commits, finds the initiative accepted.
+    initiative.council_id = open_council_id(initiative.campaign_id)
     audit.record(actor, "initiative.accepted", initiative, label=initiative.title)
     notify_authors(initiative, "initiative.accepted", {}, actor.id)
     db.session.commit()

@@ -2,6 +2,8 @@
 make 100), opening the session, judging (points in range, authors excluded, secret until the
 close), and the chair's close that decides each initiative by the approval threshold."""
 
+import threading
+
 import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +22,7 @@ from app.models.councils import (
     CouncilResult,
     CouncilStatus,
 )
+from app.models.directory import User
 from app.models.initiatives import Initiative, InitiativeEvent, InitiativeStatus
 from app.models.notifications import Notification
 from app.notifications.services import text_of
@@ -33,6 +36,7 @@ from tests.council_helpers import (
     seat_people,
 )
 from tests.factories import make_campaign, make_user
+from tests.initiative_helpers import make_submitted
 from tests.review_helpers import seen
 
 
@@ -267,6 +271,46 @@ def test_opening_assigns_the_accepted_initiatives_without_a_council(campaign, of
     assert _audits("council.opened")[0].details == {"initiatives": 1}
     with pytest.raises(InvalidTransition):
         services.open_session(seen(officer), _council(council))
+
+
+def test_an_initiative_accepted_while_the_council_opens_is_judged_by_it(
+    app, campaign, officer, monkeypatch
+):
+    """The council opens (in another connection) just as the officer's acceptance has asked
+    which council is in session: the initiative still goes to it, by either side."""
+    from app.initiatives import services as initiatives
+
+    council = make_council(campaign, officer, seat_people(3))
+    initiative = make_submitted(make_user(), campaign)
+    council_id, officer_id = council.id, officer.id
+    problems: list[BaseException] = []
+
+    def open_elsewhere():
+        with app.app_context():
+            try:
+                opener = seen(db.session.get(User, officer_id))
+                services.open_session(opener, queries.load(council_id))
+            except BaseException as error:  # reported below
+                problems.append(error)
+            finally:
+                db.session.remove()
+
+    opening = threading.Thread(target=open_elsewhere, daemon=True)
+    asked = initiatives.open_council_id
+
+    def racing(campaign_id):
+        found = asked(campaign_id)
+        opening.start()
+        opening.join(timeout=2)  # done unless held by the acceptance until it commits
+        return found
+
+    monkeypatch.setattr(initiatives, "open_council_id", racing)
+    initiatives.accept(seen(officer), initiative)
+    opening.join(timeout=30)
+    assert not opening.is_alive() and not problems
+    db.session.expire_all()
+    assert _council(council).status == CouncilStatus.IN_SESSION
+    assert db.session.get(Initiative, initiative.id).council_id == council_id
 
 
 def test_only_one_council_of_a_campaign_in_session(campaign, officer):
