@@ -14,11 +14,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -276,33 +277,40 @@ def _open_or_refuse(survey: Survey, user: User, now: datetime) -> None:
 NOT_LOOKED_UP = object()
 
 
-def has_answered(survey: Survey, user: User) -> bool:
+@cache
+def _person_queries():
+    """Built once (every answering page and every Next asks them): whether the person has
+    answered, their draft in a named survey, the session's draft in an anonymous one."""
+    survey_id = bindparam("survey_id")
     return (
-        db.session.scalar(
-            select(SurveyParticipation.user_id).where(
-                SurveyParticipation.survey_id == survey.id, SurveyParticipation.user_id == user.id
-            )
-        )
-        is not None
+        select(SurveyParticipation.user_id).where(
+            SurveyParticipation.survey_id == survey_id,
+            SurveyParticipation.user_id == bindparam("user_id"),
+        ),
+        select(SurveyDraft).where(
+            SurveyDraft.survey_id == survey_id, SurveyDraft.user_id == bindparam("user_id")
+        ),
+        select(SurveyDraft).where(
+            SurveyDraft.survey_id == survey_id, SurveyDraft.token == bindparam("token")
+        ),
     )
+
+
+def has_answered(survey: Survey, user: User) -> bool:
+    answered = _person_queries()[0]
+    values = {"survey_id": survey.id, "user_id": user.id}
+    return db.session.scalar(answered, values) is not None
 
 
 def find_draft(survey: Survey, user: User, token: str | None) -> SurveyDraft | None:
     """The person's answers in progress: by user in a named survey, by the session's token in
     an anonymous one."""
+    _answered, by_user, by_token = _person_queries()
     if survey.is_anonymous:
         if not token:
             return None
-        return db.session.scalar(
-            select(SurveyDraft).where(
-                SurveyDraft.survey_id == survey.id, SurveyDraft.token == token
-            )
-        )
-    return db.session.scalar(
-        select(SurveyDraft).where(
-            SurveyDraft.survey_id == survey.id, SurveyDraft.user_id == user.id
-        )
-    )
+        return db.session.scalar(by_token, {"survey_id": survey.id, "token": token})
+    return db.session.scalar(by_user, {"survey_id": survey.id, "user_id": user.id})
 
 
 def with_page(survey: Survey, draft: SurveyDraft | None, page: int, result: PageResult) -> dict:
@@ -355,15 +363,25 @@ def save_page(
 # The submission --------------------------------------------------------------------------------
 
 
-def _answer(question: SurveyQuestion, item: int = 0, **values) -> SurveyAnswer:
-    """A row with every column given, so that the flush writes a response's rows in one
-    statement (rows that set different columns go one by one)."""
-    for column in ("option_id", "number_value", "text_value", "date_value", "is_correct"):
-        values.setdefault(column, None)
-    return SurveyAnswer(question_id=question.id, item=item, **values)
+_INSERT_ANSWER = insert(SurveyAnswer.__table__)
 
 
-def _answer_rows(question: SurveyQuestion, value) -> list[SurveyAnswer]:
+def _answer(question: SurveyQuestion, item: int = 0, **values) -> dict:
+    """A row of `survey_answers` with every column given: a response's rows are written by one
+    executemany (no ORM object, nothing for the flush to sort out)."""
+    return {
+        "question_id": question.id,
+        "item": item,
+        "option_id": None,
+        "number_value": None,
+        "text_value": None,
+        "date_value": None,
+        "is_correct": None,
+        **values,
+    }
+
+
+def _answer_rows(question: SurveyQuestion, value) -> list[dict]:
     kind = question.kind
     if kind in (K.SINGLE, K.DROPDOWN):
         return [_answer(question, value, option_id=value)]
@@ -467,11 +485,13 @@ def submit(
             continue
         rows = _answer_rows(question, value)
         if question.is_knowledge and rows:
-            rows[0].is_correct = is_correct(question, value)
+            rows[0]["is_correct"] = is_correct(question, value)
         for row in rows:
-            row.response_id = response.id
-            db.session.add(row)
+            row["response_id"] = response.id
         written.append((question, rows))
+    every_row = [row for _question, rows in written for row in rows]
+    if every_row:
+        db.session.execute(_INSERT_ANSWER, every_row)
     unit_id = None if survey.is_anonymous else (user.unit_id or 0)
     score = (right, len(knowledge)) if knowledge else None
     tallies.add_response(survey.id, tallies.of_response(written, score, unit_id))

@@ -84,13 +84,13 @@ def point_key(value) -> str:
 
 
 def of_response(
-    answers: list[tuple[SurveyQuestion, list[SurveyAnswer]]],
+    answers: list[tuple[SurveyQuestion, list[dict]]],
     knowledge: tuple[int, int] | None,
     unit_id: int | None,
 ) -> dict[Key, Tally]:
-    """The tallies one response adds: its answer rows by question, its knowledge score (right,
-    asked) or None, and the respondent's unit in a named survey (0: no unit; None when the
-    survey is anonymous)."""
+    """The tallies one response adds: its answer rows (`survey_answers` values) by question,
+    its knowledge score (right, asked) or None, and the respondent's unit in a named survey
+    (0: no unit; None when the survey is anonymous)."""
     tallies: dict[Key, Tally] = {}
 
     def add(key: Key, value: float | None = None) -> None:
@@ -108,15 +108,15 @@ def of_response(
         q = question.id
         add((q, 0, "answered"))
         for row in rows:
-            item = row.item or 0  # the column's default is only set when the row is written
+            item = row["item"]
             if question.kind in CHOICE_KINDS:
-                add((q, row.option_id, "option"))
+                add((q, row["option_id"], "option"))
             if question.kind in POINT_KINDS:
-                add((q, item, point_key(row.text_value or row.number_value)))
+                add((q, item, point_key(row["text_value"] or row["number_value"])))
             if question.kind in NUMBER_KINDS:
-                add((q, item, "number"), row.number_value)
-        if rows[0].is_correct is not None:
-            add((q, 0, "correct"), 1.0 if rows[0].is_correct else 0.0)
+                add((q, item, "number"), row["number_value"])
+        if rows[0]["is_correct"] is not None:
+            add((q, 0, "correct"), 1.0 if rows[0]["is_correct"] else 0.0)
     return tallies
 
 
