@@ -605,8 +605,10 @@ def reject(actor: User, initiative: Initiative, comment: str | None) -> None:
 def hold_campaign(campaign_id: int) -> None:
     """Hold the campaign's row until the transaction ends (PostgreSQL; on SQLite the first
     write holds the whole database): a council's opening and an initiative's acceptance, each
-    reading what the other writes, take turns."""
-    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+    reading what the other writes, take turns. FOR NO KEY UPDATE: rows added meanwhile that
+    name the campaign (a commitment, an initiative) do not wait for it."""
+    held = select(Campaign.id).where(Campaign.id == campaign_id)
+    db.session.execute(held.with_for_update(key_share=True))
 
 
 def open_council_id(campaign_id: int) -> int | None:
