@@ -4,7 +4,6 @@ thing yet, with signatures and survey answers per day."""
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 
 from app.campaigns.services import current_campaign
 from app.models.directory import Role
@@ -37,10 +36,12 @@ def dashboard():
     if within is not None and board.level is None:
         abort(404)
     # The board, most of the page, is drawn once for the same figures and the same view.
-    drawn = fragments.drawn(
-        "monitoring.board",
+    drawn = fragments.block(
+        "monitoring/dashboard.html",
+        "board",
         (board.shown(), context["sort"], within, context["is_officer"]),
-        lambda: render_block("monitoring/dashboard.html", "board", board=board, **context),
+        board=board,
+        **context,
     )
     if is_htmx():
         return drawn

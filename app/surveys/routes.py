@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from jinja2_fragments.flask import render_block
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
@@ -639,12 +638,13 @@ def results_page(survey_id: int):
     summary = results.summary(survey)
     likert = likert_labels()
     # The cards by question, most of the page, are drawn once for the same figures.
-    by_question = fragments.drawn(
-        "surveys.results",
+    by_question = fragments.block(
+        "surveys/results.html",
+        "questions",
         (survey.id, tuple(likert), results.shown(summary.questions)),
-        lambda: render_block(
-            "surveys/results.html", "questions", survey=survey, summary=summary, likert=likert
-        ),
+        survey=survey,
+        summary=summary,
+        likert=likert,
     )
     return render(
         "surveys/results.html",

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import request
+from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
 from app.web.i18n import current_locale
@@ -42,6 +43,12 @@ def drawn(name: str, inputs: tuple, draw: Callable[[], str]) -> Markup:
         while _size > MAX_CHARACTERS:
             _size -= len(_kept.popitem(last=False)[1])
     return part
+
+
+def block(template: str, name: str, inputs: tuple, **context) -> Markup:
+    """A template's block drawn with `context`, kept under `inputs`: everything the block
+    shows (its page passes the result back and shows it in place of the block)."""
+    return drawn(f"{template}#{name}", inputs, lambda: render_block(template, name, **context))
 
 
 def clear() -> None:

@@ -131,18 +131,15 @@ def main_menu(user) -> Markup:
         "menu",
         (shown, current, unread),
         lambda: render_template(
-            "_main_menu.html", groups=menu_for(user, shown), current=current, unread=unread
+            "_main_menu.html", groups=menu_for(shown), current=current, unread=unread
         ),
     )
 
 
-def menu_for(
-    user, shown: tuple[int, ...] | None = None
-) -> list[tuple[str | None, list[tuple[str, str, str]]]]:
-    """The menu of a user as [(group label or None, [(url, label, endpoint)])], in order.
+def menu_for(shown: tuple[int, ...]) -> list[tuple[str | None, list[tuple[str, str, str]]]]:
+    """The menu of these items as [(group label or None, [(url, label, endpoint)])], in order.
     Built once per set of items shown and language, its labels translated, and kept by the
     app."""
-    shown = _shown(user) if shown is None else shown
     key = (shown, request.script_root, str(get_locale()))
     built = current_app.extensions.setdefault("thidua.menus", {})
     if key not in built:
