@@ -366,7 +366,16 @@ def _decide(actor: User, commendation: Commendation, status: str, reason: str = 
 def _nominee_to_notify(commendation: Commendation) -> int | None:
     if commendation.user_id is not None:
         return commendation.user_id
-    return db.session.scalar(select(Unit.head_id).where(Unit.id == commendation.unit_id))
+    return _unit_heads([commendation]).get(commendation.unit_id)
+
+
+def _unit_heads(commendations: list[Commendation]) -> dict[int, int | None]:
+    """{unit id: its head's id} for the units among the nominees (one statement)."""
+    unit_ids = {c.unit_id for c in commendations if c.unit_id is not None}
+    if not unit_ids:
+        return {}
+    rows = db.session.execute(select(Unit.id, Unit.head_id).where(Unit.id.in_(unit_ids)))
+    return {unit_id: head_id for unit_id, head_id in rows}
 
 
 def approve(actor: User, commendation: Commendation) -> None:
@@ -423,11 +432,12 @@ def record_decision(
         raise ValidationFailed(errors)
     now = datetime.now(UTC).replace(microsecond=0)
     text_day = day.strftime("%d/%m/%Y")
+    heads = _unit_heads(approved)
     for commendation in approved:
         commendation.decision_number = number
         commendation.decision_date = day
         commendation.decision_recorded_at = now
-        recipient = _nominee_to_notify(commendation)
+        recipient = commendation.user_id or heads.get(commendation.unit_id)
         params = {"form": commendation.form.name, "number": number, "date": text_day}
         if recipient is not None:
             if commendation.unit_id is None:

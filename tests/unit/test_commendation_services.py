@@ -312,6 +312,30 @@ def test_decision_is_recorded_on_approved_proposals_and_told(office):
     assert note.user_id == office["anh"].id and note.params["number"] == "125/QĐ-VPUBND"
 
 
+def test_decision_on_units_tells_each_head_and_reads_the_heads_once(office, count_queries):
+    form = _form(office["campaign"], AppliesTo.UNIT)
+    units = [unit_with_head(name=f"Phòng số {n}") for n in range(1, 4)]
+    for unit, _head, _people in units:
+        made = services.propose(
+            seen(office["officer"]), office["campaign"], form.id, unit_id=unit.id, achievement="Tốt"
+        )
+        services.approve(seen(office["leader"]), queries.load(made.id))
+    rows = queries.listing(office["campaign"])
+    with count_queries() as statements:
+        made = services.record_decision(seen(office["officer"]), rows, "7/QĐ-VPUBND", TODAY)
+    assert made == 3
+    told = db.session.execute(
+        select(Notification.user_id, Notification.params).where(
+            Notification.kind == "commendation.unit_decided"
+        )
+    ).all()
+    assert {user_id: params["unit"] for user_id, params in told} == {
+        head.id: unit.name for unit, head, _people in units
+    }
+    from_units = [s for s in statements if "FROM units" in s]
+    assert len(from_units) == 1, from_units
+
+
 def test_withdraw_deletes_the_proposal_and_audits_it(office):
     commendation = _proposed(office)
     services.withdraw(seen(office["officer"]), queries.load(commendation.id))
