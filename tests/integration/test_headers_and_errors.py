@@ -93,6 +93,24 @@ def test_a_server_error_shows_a_request_id_and_no_trace(failing_app, caplog):
     assert "SELECT password_hash" in caplog.text  # the trace is in the log, for the admin
 
 
+def test_the_error_page_speaks_the_reader_s_language_and_knows_the_mount_point(failing_app):
+    client = failing_app.test_client()
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = client.get("/fail", base_url="http://localhost/thidua/")
+    page = english.get_data(as_text=True)
+    assert english.status_code == 500
+    assert '<html lang="en">' in page and "A system error occurred" in page
+    assert "Đã xảy ra lỗi hệ thống" not in page
+    assert f'<code id="request-id">{english.headers["X-Request-Id"]}</code>' in page
+    assert 'href="/thidua/"' in page and 'href="/thidua/static/vendor/bootstrap/' in page
+    with client.session_transaction() as session:
+        session["lang"] = "vi"
+    page = client.get("/fail").get_data(as_text=True)
+    assert '<html lang="vi">' in page and "Đã xảy ra lỗi hệ thống" in page
+    assert "Về trang chủ" in page and "Mã tra cứu:" in page
+
+
 def test_a_fault_in_the_app_s_sql_is_a_500_not_the_unavailable_page(failing_app):
     """SQLite reports a syntax error as an OperationalError, as it does a locked or full
     database: only the latter are the database's unavailability (503); a broken statement is
