@@ -25,6 +25,7 @@ from app.models.surveys import (
 )
 from app.surveys import tallies
 from app.surveys.services import audience, ordered_questions
+from app.text import text_sort_key
 
 K = QuestionKind
 MIN_GROUP = 5
@@ -66,6 +67,19 @@ class Summary:
     index: float | None  # mean share of knowledge answers right, 0..1
     questions: list[QuestionResult]
     units: list[tuple]  # (unit name, audience, answered or None when under MIN_GROUP, index)
+
+
+# With more units than this (a province has hundreds), the results page shows the units whose
+# rate is lowest and folds the whole table, which would stand before the answers otherwise.
+UNITS_UNFOLDED = 12
+LAGGING = 5
+
+
+def lagging(units: list[tuple], limit: int = LAGGING) -> list[tuple]:
+    """Of Summary.units, the `limit` whose response rate is lowest (lowest first; a unit whose
+    count is hidden, or that nobody was asked in, is left out)."""
+    rated = [unit for unit in units if unit[2] is not None and unit[1]]
+    return sorted(rated, key=lambda unit: unit[2] / unit[1])[:limit]
 
 
 def shown(results: list[QuestionResult]) -> tuple:
@@ -123,7 +137,7 @@ def _response_rates(survey: Survey) -> list[tuple]:
         )
         .group_by(people.c.unit_id, Unit.name)
     ).all()
-    return sorted((tuple(row) for row in rows), key=lambda r: (r[0] is None, r[1] or ""))
+    return sorted((tuple(row) for row in rows), key=lambda r: (r[0] is None, text_sort_key(r[1])))
 
 
 def summary(survey: Survey) -> Summary:

@@ -655,6 +655,9 @@ def results_page(survey_id: int):
         phase=survey.phase(services.now_utc()),
         min_group=results.MIN_GROUP,
         likert=likert,
+        lagging=(
+            results.lagging(summary.units) if len(summary.units) > results.UNITS_UNFOLDED else None
+        ),
     )
 
 

@@ -224,3 +224,38 @@ def test_an_anonymous_survey_hides_small_units_and_exports_with_diacritics(
     expect(page.get_by_text("Khảo sát lần 2").first).to_be_visible()
     assert_accessible(page, "comparison")
     screenshot(page, "survey-compare")
+
+
+def test_a_survey_of_many_units_shows_the_lowest_rates_and_folds_the_table(page, live_server, demo):
+    from datetime import date
+
+    from app.models.surveys import SurveyParticipation
+    from tests.factories import make_unit, make_user
+
+    officer = db.session.scalar(select(User).where(User.username == "thidua"))
+    survey = make_survey(demo, officer, is_anonymous=False)
+    for number in range(1, 16):
+        unit = make_unit(name=f"Phòng chuyên môn số {number:02d}")
+        for n in range(4):
+            person = make_user(unit=unit)
+            if n < number % 5:
+                db.session.add(
+                    SurveyParticipation(
+                        survey_id=survey.id, user_id=person.id, answered_on=date(2026, 12, 1)
+                    )
+                )
+    db.session.commit()
+    browser_sign_in(page, live_server, "thidua", PASSWORD)
+    page.goto(f"{live_server}/surveys/{survey.id}/results")
+    expect(
+        page.get_by_role("heading", name="Các đơn vị có tỷ lệ tham gia thấp nhất")
+    ).to_be_visible()
+    expect(page.locator("#lagging-rates tbody tr")).to_have_count(5)
+    whole = page.locator("#rates")
+    expect(whole).to_be_hidden()
+    assert_accessible(page, "results of many units")
+    screenshot(page, "survey-results-many-units")
+    page.get_by_text(re.compile(r"^Tỷ lệ tham gia của từng đơn vị \(\d+ đơn vị\)$")).click()
+    expect(whole).to_be_visible()
+    expect(whole.locator("tbody tr", has_text="Phòng chuyên môn số 15")).to_be_visible()
+    screenshot(page, "survey-results-many-units-open")

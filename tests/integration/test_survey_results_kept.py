@@ -2,10 +2,13 @@
 (app/web/fragments.py): a second reading draws nothing, and every change of what they show — a
 new response, an option's wording, the language — draws them again."""
 
+import re
+from datetime import date
+
 from app.extensions import db
-from app.models.surveys import SurveyOption
+from app.models.surveys import SurveyOption, SurveyParticipation
 from tests.conftest import csrf_token
-from tests.factories import make_campaign, make_user
+from tests.factories import make_campaign, make_unit, make_user
 from tests.initiative_helpers import make_officer
 from tests.survey_helpers import answer_all, by_text, make_survey
 
@@ -53,3 +56,70 @@ def test_the_cards_are_drawn_again_only_when_what_they_show_changes(client, logi
     client.post("/language", data={"lang": "vi", "csrf_token": csrf_token(client)})
     assert cards(client.get(url).get_data(as_text=True)) == cards(corrected)
     assert drawings.count(CARDS) == 4
+
+
+def _rows(table: str) -> list[str]:
+    """The unit names of a rates table's rows, in order."""
+    return re.findall(r'<td data-label="Đơn vị">([^<]*)</td>', table)
+
+
+def test_many_units_show_the_lowest_rates_and_fold_the_whole_table(client, login, app):
+    officer = make_officer(unit=make_unit(name="Văn phòng"))
+    survey = make_survey(make_campaign(), officer, is_anonymous=False)
+    answered = [5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 5, 5, 0, 5]  # of five people in each unit
+    for number, done in enumerate(answered, 1):
+        unit = make_unit(name=f"Phòng số {number:02d}")
+        for n in range(5):
+            person = make_user(unit=unit)
+            if n < done:
+                db.session.add(
+                    SurveyParticipation(
+                        survey_id=survey.id, user_id=person.id, answered_on=date(2026, 12, 1)
+                    )
+                )
+    db.session.commit()
+    login(officer)
+    page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    lowest = page[page.index('id="lagging-rates"') : page.index("</table>", page.index("lagging"))]
+    # Lowest rate first, ties in the table's order: the officer's own unit has not answered.
+    assert _rows(lowest) == [
+        "Phòng số 13",
+        "Văn phòng",
+        "Phòng số 09",
+        "Phòng số 10",
+        "Phòng số 07",
+    ]
+    assert "0%" in lowest and "20%" in lowest
+    folded = page[page.index('<details class="rates-all">') : page.index("</details>")]
+    assert "Tỷ lệ tham gia của từng đơn vị (15 đơn vị)" in folded
+    assert len(_rows(folded)) == 15 and _rows(folded)[0] == "Phòng số 01"
+
+
+def test_the_units_are_in_vietnamese_dictionary_order(client, login):
+    officer = make_officer(unit=make_unit(name="Văn phòng"))
+    survey = make_survey(make_campaign(), officer, is_anonymous=False)
+    for name in ("Phòng Tổng hợp", "phòng chuyên môn", "Ban Đối ngoại", "Ban Dân tộc"):
+        make_user(unit=make_unit(name=name))
+    login(officer)
+    page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    table = page[page.index('id="rates"') : page.index("</table>", page.index('id="rates"'))]
+    # Case aside, and Đ after D (a binary order puts "phòng" last and "Đ" after "V").
+    assert _rows(table) == [
+        "Ban Dân tộc",
+        "Ban Đối ngoại",
+        "phòng chuyên môn",
+        "Phòng Tổng hợp",
+        "Văn phòng",
+    ]
+
+
+def test_a_few_units_show_the_whole_table_unfolded(client, login):
+    officer = make_officer(unit=make_unit(name="Văn phòng"))
+    survey = make_survey(make_campaign(), officer, is_anonymous=False)
+    for number in range(1, 4):
+        make_user(unit=make_unit(name=f"Phòng số {number:02d}"))
+    login(officer)
+    page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "lagging-rates" not in page and "<details" not in page
+    table = page[page.index('id="rates"') : page.index("</table>", page.index('id="rates"'))]
+    assert _rows(table) == ["Phòng số 01", "Phòng số 02", "Phòng số 03", "Văn phòng"]
