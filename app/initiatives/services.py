@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, false, func, or_, select, true, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, false, func, or_, select, true, union, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app import audit
 from app.errors import InvalidTransition, NotAllowed, ValidationFailed
@@ -221,12 +221,16 @@ def _listed():
 
 
 def _mine(user_id):
-    """SQL: the person (an id or a parameter) wrote or registered the initiative."""
-    return or_(
-        Initiative.id.in_(
-            select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user_id)
-        ),
-        Initiative.created_by_id == user_id,
+    """SQL: the person (an id or a parameter) wrote or registered the initiative. One IN of a
+    UNION, not an OR of two conditions: PostgreSQL reads the person's few initiatives by their
+    ids, where the OR had it walk every initiative newest first looking for them (3.4 ms of a
+    home page at province scale for someone with none, 0.3 ms now)."""
+    registered = aliased(Initiative)
+    return Initiative.id.in_(
+        union(
+            select(InitiativeAuthor.initiative_id).where(InitiativeAuthor.user_id == user_id),
+            select(registered.id).where(registered.created_by_id == user_id),
+        )
     )
 
 
