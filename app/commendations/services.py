@@ -363,10 +363,16 @@ def _decide(actor: User, commendation: Commendation, status: str, reason: str = 
         raise InvalidTransition(_("This proposal has already been decided."))
 
 
-def _nominee_to_notify(commendation: Commendation) -> int | None:
+def _nominee_to_notify(
+    commendation: Commendation, heads: dict[int, int | None] | None = None
+) -> int | None:
+    """The person proposed, or the head of the unit proposed (from `heads`, _unit_heads of
+    several proposals, when the caller has read them)."""
     if commendation.user_id is not None:
         return commendation.user_id
-    return _unit_heads([commendation]).get(commendation.unit_id)
+    if heads is None:
+        heads = _unit_heads([commendation])
+    return heads.get(commendation.unit_id)
 
 
 def _unit_heads(commendations: list[Commendation]) -> dict[int, int | None]:
@@ -437,7 +443,7 @@ def record_decision(
         commendation.decision_number = number
         commendation.decision_date = day
         commendation.decision_recorded_at = now
-        recipient = commendation.user_id or heads.get(commendation.unit_id)
+        recipient = _nominee_to_notify(commendation, heads)
         params = {"form": commendation.form.name, "number": number, "date": text_day}
         if recipient is not None:
             if commendation.unit_id is None:

@@ -63,24 +63,37 @@ def _rows(table: str) -> list[str]:
     return re.findall(r'<td data-label="Đơn vị">([^<]*)</td>', table)
 
 
-def test_many_units_show_the_lowest_rates_and_fold_the_whole_table(client, login, app):
+def _table(page: str, table_id: str) -> str:
+    start = page.index(f'id="{table_id}"')
+    return page[start : page.index("</table>", start)]
+
+
+def _named_survey(login, unit_names=(), each: int = 1):
+    """A named survey for everyone, its officer (of "Văn phòng") signed in, and `each` people in
+    each of these new units; returns the survey and {unit: its people}."""
     officer = make_officer(unit=make_unit(name="Văn phòng"))
     survey = make_survey(make_campaign(), officer, is_anonymous=False)
-    answered = [5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 5, 5, 0, 5]  # of five people in each unit
-    for number, done in enumerate(answered, 1):
-        unit = make_unit(name=f"Phòng số {number:02d}")
-        for n in range(5):
-            person = make_user(unit=unit)
-            if n < done:
-                db.session.add(
-                    SurveyParticipation(
-                        survey_id=survey.id, user_id=person.id, answered_on=date(2026, 12, 1)
-                    )
-                )
-    db.session.commit()
+    units = {make_unit(name=name): [] for name in unit_names}
+    for unit, people in units.items():
+        people.extend(make_user(unit=unit) for _ in range(each))
     login(officer)
+    return survey, units
+
+
+def test_many_units_show_the_lowest_rates_and_fold_the_whole_table(client, login):
+    answered = [5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 5, 5, 0, 5]  # of five people in each unit
+    names = [f"Phòng số {number:02d}" for number in range(1, len(answered) + 1)]
+    survey, units = _named_survey(login, names, each=5)
+    for people, done in zip(units.values(), answered, strict=True):
+        for person in people[:done]:
+            db.session.add(
+                SurveyParticipation(
+                    survey_id=survey.id, user_id=person.id, answered_on=date(2026, 12, 1)
+                )
+            )
+    db.session.commit()
     page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
-    lowest = page[page.index('id="lagging-rates"') : page.index("</table>", page.index("lagging"))]
+    lowest = _table(page, "lagging-rates")
     # Lowest rate first, ties in the table's order: the officer's own unit has not answered.
     assert _rows(lowest) == [
         "Phòng số 13",
@@ -96,13 +109,10 @@ def test_many_units_show_the_lowest_rates_and_fold_the_whole_table(client, login
 
 
 def test_the_units_are_in_vietnamese_dictionary_order(client, login):
-    officer = make_officer(unit=make_unit(name="Văn phòng"))
-    survey = make_survey(make_campaign(), officer, is_anonymous=False)
-    for name in ("Phòng Tổng hợp", "phòng chuyên môn", "Ban Đối ngoại", "Ban Dân tộc"):
-        make_user(unit=make_unit(name=name))
-    login(officer)
+    names = ("Phòng Tổng hợp", "phòng chuyên môn", "Ban Đối ngoại", "Ban Dân tộc")
+    survey, _units = _named_survey(login, names)
     page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
-    table = page[page.index('id="rates"') : page.index("</table>", page.index('id="rates"'))]
+    table = _table(page, "rates")
     # Case aside, and Đ after D (a binary order puts "phòng" last and "Đ" after "V").
     assert _rows(table) == [
         "Ban Dân tộc",
@@ -114,12 +124,12 @@ def test_the_units_are_in_vietnamese_dictionary_order(client, login):
 
 
 def test_a_few_units_show_the_whole_table_unfolded(client, login):
-    officer = make_officer(unit=make_unit(name="Văn phòng"))
-    survey = make_survey(make_campaign(), officer, is_anonymous=False)
-    for number in range(1, 4):
-        make_user(unit=make_unit(name=f"Phòng số {number:02d}"))
-    login(officer)
+    survey, _units = _named_survey(login, [f"Phòng số {number:02d}" for number in range(1, 4)])
     page = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
     assert "lagging-rates" not in page and "<details" not in page
-    table = page[page.index('id="rates"') : page.index("</table>", page.index('id="rates"'))]
-    assert _rows(table) == ["Phòng số 01", "Phòng số 02", "Phòng số 03", "Văn phòng"]
+    assert _rows(_table(page, "rates")) == [
+        "Phòng số 01",
+        "Phòng số 02",
+        "Phòng số 03",
+        "Văn phòng",
+    ]
