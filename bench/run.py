@@ -28,6 +28,7 @@ from bench.server import ROOT, Server, memory_kb, wait_idle
 MIGRATIONS = ROOT / "app" / "migrations"
 JOURNEYS = (
     "sign-in",
+    "signed-in floor",
     "home",
     "vote page",
     "vote toggle",
@@ -318,6 +319,7 @@ def run_database(
                 readers = pool[: max(levels)]
                 made = {
                     "sign-in": lambda: journeys.sign_in(forms, data.password),
+                    "signed-in floor": lambda: journeys.signed_in_floor(readers),
                     "home": lambda: journeys.home(readers),
                     "vote page": lambda: journeys.vote_page(readers, data.round_id),
                     "vote toggle": lambda: journeys.vote_toggle(readers, data),
