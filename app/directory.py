@@ -28,14 +28,17 @@ def people_query(
 
 
 @cache
-def _units_query():
+def _units_query(heads: bool):
     """Built once: the filters and overviews of many pages start with it."""
-    return select(Unit).options(joinedload(Unit.head))
+    stmt = select(Unit)
+    return stmt.options(joinedload(Unit.head)) if heads else stmt
 
 
-def unit_tree() -> list[tuple[Unit, int]]:
-    """All units as (unit, depth), each parent followed by its children, siblings by name."""
-    units = db.session.scalars(_units_query()).all()
+def unit_tree(heads: bool = False) -> list[tuple[Unit, int]]:
+    """All units as (unit, depth), each parent followed by its children, siblings by name;
+    with `heads`, each unit's head loaded too (a province's 300 heads cost more than the
+    units: the filters, the dashboard and the tracking table do not show them)."""
+    units = db.session.scalars(_units_query(heads)).all()
     by_parent: dict[int | None, list[Unit]] = {}
     for unit in units:
         by_parent.setdefault(unit.parent_id, []).append(unit)

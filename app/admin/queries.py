@@ -28,7 +28,7 @@ def member_counts(active_only: bool = True) -> dict[int, int]:
 def unit_rows() -> list[tuple[Unit, int, int]]:
     """The unit tree as (unit, depth, active members), heads loaded: two queries in all."""
     counts = member_counts()
-    return [(unit, depth, counts.get(unit.id, 0)) for unit, depth in unit_tree()]
+    return [(unit, depth, counts.get(unit.id, 0)) for unit, depth in unit_tree(heads=True)]
 
 
 def unit_choices(blank: str) -> list[SelectChoice]:

@@ -404,7 +404,7 @@ def unit_rows(campaign: Campaign) -> list[UnitRow]:
         )
     }
     rows = []
-    for unit, depth in unit_tree():
+    for unit, depth in unit_tree(heads=True):
         commitment, assessment, result = commitments.get(unit.id, (None, None, None))
         rows.append(
             UnitRow(

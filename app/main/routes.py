@@ -14,7 +14,7 @@ from app.councils import queries as council_queries
 from app.directory import people_query, unit_tree
 from app.extensions import db, limiter
 from app.initiatives import services as initiatives
-from app.models.directory import Role, User
+from app.models.directory import Role, Unit, User
 from app.monitoring import queries as monitoring
 from app.showcase import queries as showcase_queries
 from app.surveys import queries as survey_queries
@@ -37,7 +37,7 @@ def home():
     if current_user.has_role(Role.ADMIN, Role.OFFICER, Role.LEADER):
         stats = {
             "users": db.session.scalar(select(func.count(User.id)).where(User.is_active.is_(True))),
-            "units": len(unit_tree()),
+            "units": db.session.scalar(select(func.count(Unit.id))),
         }
     days_to_deadline = None
     if campaign is not None and campaign.registration_deadline is not None:
