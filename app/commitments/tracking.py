@@ -100,11 +100,14 @@ def parse_sort(value: str | None) -> tuple[str | None, bool]:
     return key, descending
 
 
-def figures_by_unit(campaign: Campaign) -> dict[int | None, Figures]:
-    """Active people per unit and their commitments' statuses, in one grouped query."""
+def figures_statement(campaign: Campaign):
+    """The grouped select() of the active people per unit and their commitments' statuses:
+    rows of (unit id, staff, a count per STATUSES). A person has one commitment per campaign
+    at most, so a caller may outer-join more of the person's one-row facts and count them
+    after these columns (the monitoring dashboard does)."""
     columns = [func.count(User.id), func.count(case((Commitment.id.is_(None), 1)))]
     columns += [func.count(case((Commitment.status == status, 1))) for status in STATUSES[1:]]
-    stmt = (
+    return (
         select(User.unit_id, *columns)
         .select_from(User)
         .outerjoin(
@@ -114,10 +117,17 @@ def figures_by_unit(campaign: Campaign) -> dict[int | None, Figures]:
         .where(User.is_active.is_(True))
         .group_by(User.unit_id)
     )
-    figures = {}
-    for unit_id, staff, *counts in db.session.execute(stmt):
-        figures[unit_id] = Figures(staff=staff, counts=dict(zip(STATUSES, counts, strict=True)))
-    return figures
+
+
+def read_figures(staff: int, counts) -> Figures:
+    """The Figures of one row of figures_statement() (its columns after the unit id)."""
+    return Figures(staff=staff, counts=dict(zip(STATUSES, counts, strict=True)))
+
+
+def figures_by_unit(campaign: Campaign) -> dict[int | None, Figures]:
+    """Active people per unit and their commitments' statuses, in one grouped query."""
+    rows = db.session.execute(figures_statement(campaign))
+    return {unit_id: read_figures(staff, counts) for unit_id, staff, *counts in rows}
 
 
 def _collectives(campaign: Campaign) -> dict[int, tuple]:

@@ -8,18 +8,20 @@ from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
-from app.commitments.tracking import figures_by_unit
+from app.commitments.tracking import STATUSES, Figures, figures_statement, read_figures
 from app.directory import UnitLevel, unit_level, unit_tree
 from app.extensions import db
 from app.figures_cache import cached
 from app.models.campaigns import Campaign
 from app.models.commitments import Commitment, CommitmentVersion
+from app.models.directory import User
 from app.models.initiatives import Initiative, InitiativeStatus
 from app.models.surveys import Survey, SurveyParticipation, SurveyStatus
 from app.models.voting import RoundStatus, VotingParticipant, VotingRound
-from app.surveys.services import audience
-from app.voting.services import eligible_users
+from app.surveys.services import SURVEY_AUDIENCE
+from app.voting.services import ROUND_AUDIENCE
 from app.web.filters import local_zone
 
 DAYS = 30
@@ -131,26 +133,6 @@ def latest_round(campaign: Campaign, now: datetime) -> VotingRound | None:
     )
 
 
-def _turnout(round_: VotingRound | None) -> dict[int | None, tuple[int, int]]:
-    if round_ is None:
-        return {}
-    people = eligible_users(round_).subquery()
-    rows = db.session.execute(
-        select(people.c.unit_id, func.count(people.c.id), func.count(VotingParticipant.user_id))
-        .select_from(people)
-        .outerjoin(
-            VotingParticipant,
-            and_(
-                VotingParticipant.user_id == people.c.id,
-                VotingParticipant.round_id == round_.id,
-                VotingParticipant.vote_count > 0,
-            ),
-        )
-        .group_by(people.c.unit_id)
-    ).all()
-    return {unit_id: (eligible, voted) for unit_id, eligible, voted in rows}
-
-
 def open_surveys(campaign: Campaign, now: datetime) -> list[Survey]:
     return list(
         db.session.scalars(
@@ -166,30 +148,55 @@ def open_surveys(campaign: Campaign, now: datetime) -> list[Survey]:
     )
 
 
-def _answers(surveys: list[Survey]) -> dict[int | None, tuple[int, int]]:
-    """{unit id: (people addressed, answered)} summed over the open surveys (one query each,
-    bounded by the number of open surveys, not of people)."""
-    totals: dict[int | None, tuple[int, int]] = {}
+@dataclass
+class _People:
+    """The figures grouped over every active person, by unit."""
+
+    commitments: dict[int | None, Figures]
+    turnout: dict[int | None, tuple[int, int]]  # (eligible, voted) in the latest round
+    answers: dict[int | None, tuple[int, int]]  # (addressed, answered) summed over open surveys
+
+
+def _people(campaign: Campaign, round_: VotingRound | None, surveys: list[Survey]) -> _People:
+    """One grouped query over the active people: their commitments' statuses (the tracking
+    table's statement), whether they voted in the latest round and whether they answered each
+    open survey, each a row per person at most. Audiences are whole units, so a unit's
+    eligible voters and addressed people are its staff when the round or survey is for it (one
+    query for its units when it is not for all staff)."""
+    stmt = figures_statement(campaign)
+    if round_ is not None:
+        stmt = stmt.outerjoin(
+            VotingParticipant,
+            and_(
+                VotingParticipant.user_id == User.id,
+                VotingParticipant.round_id == round_.id,
+                VotingParticipant.vote_count > 0,
+            ),
+        ).add_columns(func.count(VotingParticipant.user_id))
     for survey in surveys:
-        people = audience(survey).subquery()
-        rows = db.session.execute(
-            select(
-                people.c.unit_id, func.count(people.c.id), func.count(SurveyParticipation.user_id)
-            )
-            .select_from(people)
-            .outerjoin(
-                SurveyParticipation,
-                and_(
-                    SurveyParticipation.user_id == people.c.id,
-                    SurveyParticipation.survey_id == survey.id,
-                ),
-            )
-            .group_by(people.c.unit_id)
-        ).all()
-        for unit_id, addressed, answered in rows:
-            before = totals.get(unit_id, (0, 0))
-            totals[unit_id] = (before[0] + addressed, before[1] + answered)
-    return totals
+        answered = aliased(SurveyParticipation)
+        stmt = stmt.outerjoin(
+            answered, and_(answered.user_id == User.id, answered.survey_id == survey.id)
+        ).add_columns(func.count(answered.user_id))
+    owners = [(ROUND_AUDIENCE, round_)] if round_ is not None else []
+    owners += [(SURVEY_AUDIENCE, survey) for survey in surveys]
+    # For each owner, the units it is for; None: all staff.
+    units = [
+        None if owner.is_open_to_all else audience.unit_ids(owner.id) for audience, owner in owners
+    ]
+    found = _People({}, {}, {})
+    statuses = len(STATUSES)
+    for unit_id, staff, *counts in db.session.execute(stmt):
+        found.commitments[unit_id] = read_figures(staff, counts[:statuses])
+        for n, (done, chosen) in enumerate(zip(counts[statuses:], units, strict=True)):
+            if chosen is not None and unit_id not in chosen:
+                continue
+            if round_ is not None and n == 0:
+                found.turnout[unit_id] = (staff, done)
+            else:
+                before = found.answers.get(unit_id, (0, 0))
+                found.answers[unit_id] = (before[0] + staff, before[1] + done)
+    return found
 
 
 def _local_day(column, start: date):
@@ -300,11 +307,12 @@ def _grouped(campaign: Campaign, round_: VotingRound | None, surveys: list[Surve
 
     def compute():
         campaign_surveys = select(Survey.id).where(Survey.campaign_id == campaign.id)
+        people = _people(campaign, round_, surveys)
         return (
-            figures_by_unit(campaign),
+            people.commitments,
             _initiatives(campaign),
-            _turnout(round_),
-            _answers(surveys),
+            people.turnout,
+            people.answers,
             _per_day(campaign, campaign_surveys, today),
         )
 
@@ -336,8 +344,8 @@ def _one_level(rows: list[Row], level: UnitLevel) -> tuple[list[Row], Row]:
 
 def office_summary(campaign: Campaign, now: datetime) -> Dashboard:
     """The office's totals alone, for a leader's "Việc của tôi": the dashboard's figures
-    summed over the units, without the rows' order nor the days (six queries at most, plus one
-    per open survey)."""
+    summed over the units, without the rows' order nor the days (six queries, plus one for the
+    units of a round or open survey that is not for all staff)."""
     round_ = latest_round(campaign, now)
     surveys = open_surveys(campaign, now)
     commitments, initiatives, turnout, answers, _days = _grouped(

@@ -221,3 +221,43 @@ def test_the_board_is_drawn_again_only_when_what_it_shows_changes(
     assert sign_in(other, leader.username).status_code == 303
     led = other.get("/monitoring/").get_data(as_text=True)
     assert drawings.count(BOARD) == 4 and "/reminders/new" not in led
+
+
+def test_a_round_and_a_survey_for_chosen_units_count_only_those_units(office):
+    """The round is for the second unit, one survey for the first, another for everyone:
+    each unit's eligible and addressed people are its staff where it is chosen, none
+    elsewhere, and only the votes and answers of the chosen count."""
+    from app.monitoring import queries as monitoring
+    from app.voting import services as voting
+    from tests.review_helpers import seen
+
+    campaign, first, second = office["campaign"], office["first"], office["second"]
+    people = office["people"]  # four in the first unit, two in the second
+    round_ = make_round(
+        campaign,
+        candidates(campaign, 2),
+        office["officer"],
+        max_votes=1,
+        is_open_to_all=False,
+        unit_ids=[second.id],
+    )
+    voting.cast_vote(round_, seen(people[4]), round_.candidates[0].id, voting.now_utc())
+    question = {"Kế hoạch thực hiện văn bản nào?": "Kế hoạch 146"}
+    for_first = make_survey(campaign, office["officer"], is_open_to_all=False, unit_ids=[first.id])
+    for_all = make_survey(campaign, office["officer"])
+    answer_all(for_first, people[0], question)
+    answer_all(for_all, people[1], question)
+    answer_all(for_all, people[5], question)
+    staff = db.session.query(User).filter(User.is_active.is_(True)).count()
+
+    now = voting.now_utc()
+    board = monitoring.dashboard(campaign, now, now.date())
+
+    rows = {row.unit_id: row for row in board.rows}
+    assert (rows[first.id].voters, rows[first.id].voted) == (0, 0)
+    assert (rows[second.id].voters, rows[second.id].voted) == (2, 1)
+    assert (rows[first.id].addressed, rows[first.id].answered) == (4 + 4, 1 + 1)
+    assert (rows[second.id].addressed, rows[second.id].answered) == (2, 1)
+    assert (board.totals.voters, board.totals.voted) == (2, 1)
+    assert (board.totals.addressed, board.totals.answered) == (4 + staff, 3)
+    assert (rows[first.id].staff, rows[first.id].signed) == (4, 2)
