@@ -118,16 +118,16 @@ def response_rates(survey: Survey) -> list[tuple]:
 
 
 def _response_rates(survey: Survey) -> list[tuple]:
+    """(unit id, name, addressed, answered) per unit: counted by unit id, then named (the
+    units joined to a row per unit rather than to a row per person)."""
     people = audience(survey).subquery()
-    rows = db.session.execute(
+    counts = (
         select(
             people.c.unit_id,
-            Unit.name,
-            func.count(people.c.id),
-            func.count(SurveyParticipation.user_id),
+            func.count(people.c.id).label("addressed"),
+            func.count(SurveyParticipation.user_id).label("answered"),
         )
         .select_from(people)
-        .outerjoin(Unit, Unit.id == people.c.unit_id)
         .outerjoin(
             SurveyParticipation,
             and_(
@@ -135,7 +135,13 @@ def _response_rates(survey: Survey) -> list[tuple]:
                 SurveyParticipation.survey_id == survey.id,
             ),
         )
-        .group_by(people.c.unit_id, Unit.name)
+        .group_by(people.c.unit_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(counts.c.unit_id, Unit.name, counts.c.addressed, counts.c.answered)
+        .select_from(counts)
+        .outerjoin(Unit, Unit.id == counts.c.unit_id)
     ).all()
     return sorted((tuple(row) for row in rows), key=lambda r: (r[0] is None, text_sort_key(r[1])))
 
