@@ -3,8 +3,9 @@ dashboard's, a survey's response rates by unit), which at province scale cost mo
 rest of their page together.
 
 A cached value is used while no audited change has been recorded since it was computed (the
-audit log's latest id, one indexed read) and for FIGURES_CACHE_SECONDS at most, so a change
-that leaves no audit entry shows within that time. Values are plain data, never ORM objects;
+latest id of the audit log's entries but signing in and out, one step of a partial index:
+app/models/audit.py) and for FIGURES_CACHE_SECONDS at most, so a change that leaves no audit
+entry shows within that time. Values are plain data, never ORM objects;
 the cache lives in each worker process.
 """
 
@@ -13,15 +14,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.extensions import db
-from app.models.audit import AuditEntry
+from app.models.audit import CHANGES, AuditEntry
 
 T = TypeVar("T")
 MAX_ENTRIES = 512
 
 _store: dict[tuple, tuple[float, object]] = {}
+_LATEST_CHANGE = select(func.max(AuditEntry.id)).where(text(CHANGES))
 
 
 def cached(name: str, key: tuple, compute: Callable[[], T]) -> T:
@@ -30,7 +32,7 @@ def cached(name: str, key: tuple, compute: Callable[[], T]) -> T:
     seconds = current_app.config["FIGURES_CACHE_SECONDS"]
     if not seconds:
         return compute()
-    version = db.session.scalar(select(func.max(AuditEntry.id)))
+    version = db.session.scalar(_LATEST_CHANGE)
     full_key = (db.engine.url.render_as_string(), name, key, version)
     now = time.monotonic()
     found = _store.get(full_key)

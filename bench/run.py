@@ -309,8 +309,9 @@ def run_database(
             log(f"{kind}: dataset built in {built} s: {data.counts}")
             env = server_env(url, secret, instance)
             if scale.name == "province":
-                # A province's staff sign in, vote and answer every second, each an audited
-                # change that outdates the grouped figures' cache: measure them computed afresh.
+                # Near a deadline a province's staff vote and answer every second, each an
+                # audited change that outdates the grouped figures' cache: measure them computed
+                # afresh.
                 env["FIGURES_CACHE_SECONDS"] = "0"
             results: dict = {"dataset": data.counts, "build_seconds": built, "journeys": {}}
             with Server("wsgi:app", env, log=logs).start() as server:

@@ -5,6 +5,7 @@ at most; an audited change (a signature, a survey answer) shows at once."""
 import pytest
 
 from app import figures_cache
+from tests.conftest import post, sign_in
 from tests.factories import make_campaign, make_unit, make_user
 from tests.initiative_helpers import make_officer
 from tests.review_helpers import signed_commitment
@@ -68,3 +69,26 @@ def test_response_rates_follow_each_answer(client, login, cached):
     page = client.get(url).get_data(as_text=True)
     start = page.index("Phòng Tổng hợp</td>")
     assert "25%" in page[start : page.index("</tr>", start)]
+
+
+def test_signing_in_and_out_keeps_the_cached_figures(app, client, login, cached):
+    """At province scale someone signs in every second: that changes no figure, so the cache
+    is kept through sign-ins, failed sign-ins and sign-outs, and still gives way to a
+    signature."""
+    campaign = make_campaign()
+    unit = make_unit(name="Phòng Hành chính")
+    people = [make_user(unit=unit) for _ in range(3)]
+    login(make_officer())
+    assert _staff_cell(client.get("/monitoring/").get_data(as_text=True), "Phòng Hành chính") == "3"
+    make_user(unit=unit)  # no audit entry: not seen while the cache holds
+
+    other = app.test_client()
+    assert sign_in(other, people[1].username, "wrong password").status_code == 422
+    assert sign_in(other, people[1].username).status_code == 303
+    assert post(other, "/logout", {}, token_from="/").status_code in (302, 303)
+    kept = client.get("/monitoring/").get_data(as_text=True)
+    assert _staff_cell(kept, "Phòng Hành chính") == "3"
+
+    signed_commitment(campaign, people[0])
+    page = client.get("/monitoring/").get_data(as_text=True)
+    assert _staff_cell(page, "Phòng Hành chính") == "4"
