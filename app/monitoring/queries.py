@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
+from app.audiences import Audience
 from app.commitments.tracking import STATUSES, Figures, figures_statement, read_figures
 from app.directory import UnitLevel, unit_level, unit_tree
 from app.extensions import db
@@ -178,25 +179,33 @@ def _people(campaign: Campaign, round_: VotingRound | None, surveys: list[Survey
         stmt = stmt.outerjoin(
             answered, and_(answered.user_id == User.id, answered.survey_id == survey.id)
         ).add_columns(func.count(answered.user_id))
-    owners = [(ROUND_AUDIENCE, round_)] if round_ is not None else []
-    owners += [(SURVEY_AUDIENCE, survey) for survey in surveys]
-    # For each owner, the units it is for; None: all staff.
-    units = [
-        None if owner.is_open_to_all else audience.unit_ids(owner.id) for audience, owner in owners
-    ]
+    round_units = _units_of(ROUND_AUDIENCE, round_) if round_ is not None else None
+    survey_units = [_units_of(SURVEY_AUDIENCE, survey) for survey in surveys]
     found = _People({}, {}, {})
     statuses = len(STATUSES)
     for unit_id, staff, *counts in db.session.execute(stmt):
         found.commitments[unit_id] = read_figures(staff, counts[:statuses])
-        for n, (done, chosen) in enumerate(zip(counts[statuses:], units, strict=True)):
-            if chosen is not None and unit_id not in chosen:
-                continue
-            if round_ is not None and n == 0:
-                found.turnout[unit_id] = (staff, done)
-            else:
+        answers = counts[statuses:]
+        if round_ is not None:
+            voted = answers.pop(0)
+            if _is_for(round_units, unit_id):
+                found.turnout[unit_id] = (staff, voted)
+        for answered, units in zip(answers, survey_units, strict=True):
+            if _is_for(units, unit_id):
                 before = found.answers.get(unit_id, (0, 0))
-                found.answers[unit_id] = (before[0] + staff, before[1] + done)
+                found.answers[unit_id] = (before[0] + staff, before[1] + answered)
     return found
+
+
+def _units_of(audience: Audience, owner) -> set[int] | None:
+    """The units a round or survey is for; None when it is for all staff."""
+    return None if owner.is_open_to_all else audience.unit_ids(owner.id)
+
+
+def _is_for(units: set[int] | None, unit_id: int | None) -> bool:
+    """Whether a unit's people are in an audience of these units (people in no unit are only
+    in an audience of all staff)."""
+    return units is None or unit_id in units
 
 
 def _local_day(column, start: date):
